@@ -1,0 +1,42 @@
+# Belay: `make demo` shows it working, `make test` proves it. Both install what they need.
+SWIFT       ?= swift
+CONFIG      ?= debug
+BUILD_FLAGS ?=
+BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
+SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release test demo bench clean
+
+all: build
+
+## deps: install the system packages Belay needs (libgit2, pkg-config, sqlite3), only when missing.
+deps:
+	@missing=""; \
+	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+
+release:
+	$(MAKE) build CONFIG=release
+
+## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` binary).
+test: build
+	BELAY_BIN="$(BIN_DIR)/belay" $(SWIFT) test $(BUILD_FLAGS)
+
+## demo: a guided tour in temporary workspaces.
+demo: build
+	@BELAY="$(BIN_DIR)/belay" bash playbooks/demo.sh
+
+## bench: speed measured side by side with a reference in the same run (release build).
+bench: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	@BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build

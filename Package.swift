@@ -1,0 +1,69 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Belay: sagas with compensation, rollback points recorded as git commits, and a go/no-go gate.
+///
+/// Layers (a lower one never imports a higher one):
+///   CGit2 → BelayGit ─┐
+///   BelaySupport → BelayPlaybook ─┼→ Belay (engine) → belay (CLI)
+///   BelaySupport → BelayGate ─────┘
+let package = Package(
+    name: "Belay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Belay", targets: ["Belay"]),
+        .library(name: "BelayGate", targets: ["BelayGate"]),
+        .library(name: "BelayPlaybook", targets: ["BelayPlaybook"]),
+        .library(name: "BelayGit", targets: ["BelayGit"]),
+        .executable(name: "belay", targets: ["belay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "BelayGit", dependencies: ["CGit2"]),
+        .target(name: "BelaySupport", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "BelayPlaybook",
+            dependencies: ["BelaySupport", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "BelayGate",
+            dependencies: ["BelaySupport", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Belay",
+            dependencies: [
+                "BelayGit", "BelayPlaybook", "BelayGate", "BelaySupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "belay",
+            dependencies: [
+                "Belay", "BelayGate", "BelayPlaybook", "BelayGit", "BelaySupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BelayGitTests", dependencies: ["BelayGit"]),
+        .testTarget(name: "BelaySupportTests", dependencies: ["BelaySupport"]),
+        .testTarget(
+            name: "BelayPlaybookTests",
+            dependencies: ["BelayPlaybook"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BelayTests", dependencies: ["Belay"]),
+        .testTarget(name: "CLITests", dependencies: ["BelaySupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

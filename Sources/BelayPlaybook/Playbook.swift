@@ -1,0 +1,192 @@
+/// A playbook: named phases of steps, each step a forward action paired with its compensation.
+///
+/// This is the validated model (DESIGN.md §4). It is produced by `PlaybookLoader`, which reports
+/// every problem with its location before a model is built, so code holding a `Playbook` can trust it.
+public struct Playbook: Sendable, Hashable {
+    public var name: String
+    public var description: String?
+    /// The workspace folder as written in the playbook, relative to the playbook's folder.
+    public var workspace: String?
+    /// Variables in file order; `--var` overrides replace values here.
+    public var vars: [Variable]
+    /// Names of environment variables whose values are masked as `***` in every log and journal.
+    public var secrets: [String]
+    /// Extra environment for every command, in file order.
+    public var env: [Variable]
+    public var defaults: Defaults
+    /// Phases in file order; `PlaybookPlan` gives the execution order.
+    public var phases: [Phase]
+
+    public init(
+        name: String, description: String? = nil, workspace: String? = nil, vars: [Variable] = [],
+        secrets: [String] = [], env: [Variable] = [], defaults: Defaults = Defaults(), phases: [Phase]
+    ) {
+        self.name = name
+        self.description = description
+        self.workspace = workspace
+        self.vars = vars
+        self.secrets = secrets
+        self.env = env
+        self.defaults = defaults
+        self.phases = phases
+    }
+
+    public func phase(_ id: String) -> Phase? { phases.first { $0.id == id } }
+}
+
+/// A name and a value, kept in the order the file gives them.
+public struct Variable: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Settings that apply to every step unless the step says otherwise.
+public struct Defaults: Sendable, Hashable {
+    public var timeout: Duration?
+    public var retry: RetryPolicy
+    /// The shell that runs each command as `<shell> -euo pipefail -c '<command>'`.
+    public var shell: String
+
+    public init(timeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(), shell: String = "bash") {
+        self.timeout = timeout
+        self.retry = retry
+        self.shell = shell
+    }
+}
+
+/// How often an action is tried, and how long to wait between tries.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Total tries, at least 1.
+    public var attempts: Int
+    public var delay: Duration
+    /// Each wait is the previous one times this factor, capped at `maxDelay`.
+    public var backoff: Double
+    public var maxDelay: Duration
+
+    public init(
+        attempts: Int = 1, delay: Duration = .seconds(1), backoff: Double = 2.0,
+        maxDelay: Duration = .seconds(30)
+    ) {
+        self.attempts = attempts
+        self.delay = delay
+        self.backoff = backoff
+        self.maxDelay = maxDelay
+    }
+
+    /// The wait before try number `attempt + 1`, after `attempt` tries failed (attempt ≥ 1).
+    public func delay(afterAttempt attempt: Int) -> Duration {
+        var wait = delay
+        if attempt > 1 {
+            for _ in 2...attempt { wait = wait * backoff }
+        }
+        return min(wait, maxDelay)
+    }
+}
+
+/// A group of steps that ends in a rollback point.
+public struct Phase: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String?
+    /// Phases that must complete first; `nil` means "the previous phase in the file".
+    public var needs: [String]?
+    /// Run the steps concurrently, at most `maxParallel` at a time (unbounded when `nil`).
+    public var parallel: Bool
+    public var maxParallel: Int?
+    public var steps: [Step]
+
+    public init(
+        id: String, name: String? = nil, needs: [String]? = nil, parallel: Bool = false,
+        maxParallel: Int? = nil, steps: [Step]
+    ) {
+        self.id = id
+        self.name = name
+        self.needs = needs
+        self.parallel = parallel
+        self.maxParallel = maxParallel
+        self.steps = steps
+    }
+
+    public var title: String { name ?? id }
+}
+
+/// One forward action, its compensation and how to run them.
+public struct Step: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String?
+    public var action: Action
+    /// The shell command that undoes `run`. Must be idempotent: it may run after a partial `run`.
+    public var compensate: String?
+    /// A post-condition; when it fails the step has failed.
+    public var verify: String?
+    public var timeout: Duration?
+    public var retry: RetryPolicy?
+    /// When `false`, a failure is recorded as a warning and the run goes on.
+    public var critical: Bool
+    /// When `true`, the step may be re-run after a crash left its outcome unknown.
+    public var idempotent: Bool
+    /// The step has no compensation on purpose.
+    public var irreversible: Bool
+
+    public init(
+        id: String, name: String? = nil, action: Action, compensate: String? = nil,
+        verify: String? = nil, timeout: Duration? = nil, retry: RetryPolicy? = nil,
+        critical: Bool = true, idempotent: Bool = false, irreversible: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.action = action
+        self.compensate = compensate
+        self.verify = verify
+        self.timeout = timeout
+        self.retry = retry
+        self.critical = critical
+        self.idempotent = idempotent
+        self.irreversible = irreversible
+    }
+}
+
+/// What a step does going forward: exactly one of these.
+public enum Action: Sendable, Hashable {
+    /// A shell command.
+    case run(String)
+    /// Evaluate a go/no-go policy; BLOCK fails the step.
+    case gate(GateAction)
+    /// Wait for a person to approve or reject.
+    case approval(ApprovalAction)
+}
+
+public struct GateAction: Sendable, Hashable {
+    public enum OnConditional: String, Sendable, Hashable, CaseIterable {
+        case proceed, approve, block
+    }
+
+    /// The policy file, relative to the workspace.
+    public var policy: String
+    public var onConditional: OnConditional
+
+    public init(policy: String, onConditional: OnConditional = .approve) {
+        self.policy = policy
+        self.onConditional = onConditional
+    }
+}
+
+public struct ApprovalAction: Sendable, Hashable {
+    public enum OnTimeout: String, Sendable, Hashable, CaseIterable {
+        case reject, approve
+    }
+
+    public var message: String
+    public var timeout: Duration?
+    public var onTimeout: OnTimeout
+
+    public init(message: String, timeout: Duration? = nil, onTimeout: OnTimeout = .reject) {
+        self.message = message
+        self.timeout = timeout
+        self.onTimeout = onTimeout
+    }
+}
