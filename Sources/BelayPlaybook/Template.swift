@@ -1,0 +1,131 @@
+import BelaySupport
+
+/// A command with `{{ vars.name }}` and `{{ steps.<phase>.<step>.<key> }}` placeholders.
+///
+/// Rendering replaces each placeholder with its value **shell-quoted as one word**, so a value can
+/// never inject shell syntax: `a'; rm -rf /` arrives as one literal argument.
+public struct Template: Sendable, Hashable {
+    /// What a placeholder refers to.
+    public enum Reference: Sendable, Hashable, CustomStringConvertible {
+        case variable(String)
+        case stepOutput(phase: String, step: String, key: String)
+
+        public var description: String {
+            switch self {
+            case .variable(let name): "vars.\(name)"
+            case .stepOutput(let phase, let step, let key): "steps.\(phase).\(step).\(key)"
+            }
+        }
+    }
+
+    /// One piece of the command: literal text or a placeholder.
+    public enum Segment: Sendable, Hashable {
+        case literal(String)
+        /// `offset` counts characters from the start of the command to the `{{`.
+        case placeholder(Reference, offset: Int)
+        /// A `{{ … }}` that names nothing Belay knows (`{{ version }}`, `{{ steps.a }}`).
+        case invalid(String, offset: Int)
+    }
+
+    public let text: String
+    public let segments: [Segment]
+
+    public init(_ text: String) {
+        self.text = text
+        self.segments = Template.parse(text)
+    }
+
+    /// Every well-formed placeholder with its character offset, for validation.
+    public var references: [(reference: Reference, offset: Int)] {
+        segments.compactMap {
+            if case .placeholder(let reference, let offset) = $0 { return (reference, offset) }
+            return nil
+        }
+    }
+
+    /// Every malformed placeholder with its character offset, for validation.
+    public var invalidPlaceholders: [(text: String, offset: Int)] {
+        segments.compactMap {
+            if case .invalid(let text, let offset) = $0 { return (text, offset) }
+            return nil
+        }
+    }
+
+    /// The command with each placeholder replaced by its shell-quoted value.
+    /// - Throws: `TemplateError` naming the first placeholder that `resolve` cannot answer.
+    public func render(_ resolve: (Reference) -> String?) throws(TemplateError) -> String {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let literal):
+                out += literal
+            case .placeholder(let reference, _):
+                guard let value = resolve(reference) else { throw TemplateError(placeholder: reference.description) }
+                out += ShellQuote.word(value)
+            case .invalid(let text, _):
+                throw TemplateError(placeholder: text)
+            }
+        }
+        return out
+    }
+
+    private static func parse(_ text: String) -> [Segment] {
+        var segments: [Segment] = []
+        var literal = ""
+        var index = text.startIndex
+        var offset = 0
+        while index < text.endIndex {
+            if text[index...].hasPrefix("{{"), let close = text[index...].firstRange(of: "}}") {
+                if !literal.isEmpty { segments.append(.literal(literal)) }
+                literal = ""
+                let inner = String(text[text.index(index, offsetBy: 2)..<close.lowerBound])
+                segments.append(classify(inner.trimmingWhitespace(), raw: String(text[index..<close.upperBound]), offset: offset))
+                offset += text.distance(from: index, to: close.upperBound)
+                index = close.upperBound
+                continue
+            }
+            literal.append(text[index])
+            index = text.index(after: index)
+            offset += 1
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return segments
+    }
+
+    private static func classify(_ inner: String, raw: String, offset: Int) -> Segment {
+        let parts = inner.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let valid = parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(isNameCharacter) }
+        switch (parts.first, parts.count, valid) {
+        case ("vars", 2, true): return .placeholder(.variable(parts[1]), offset: offset)
+        case ("steps", 4, true):
+            return .placeholder(.stepOutput(phase: parts[1], step: parts[2], key: parts[3]), offset: offset)
+        default: return .invalid(raw, offset: offset)
+        }
+    }
+
+    private static func isNameCharacter(_ c: Character) -> Bool {
+        c.isLetter || c.isNumber || c == "_" || c == "-"
+    }
+}
+
+public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let placeholder: String
+    public var description: String { "no value for the placeholder {{ \(placeholder) }}" }
+}
+
+/// Quoting for POSIX shells.
+public enum ShellQuote {
+    /// `value` as exactly one shell word. Plain values (letters, digits, `_-./:=@%+,`) stay as they
+    /// are so commands read naturally; anything else is single-quoted with embedded quotes escaped.
+    public static func word(_ value: String) -> String {
+        if !value.isEmpty, value.unicodeScalars.allSatisfy(isPlain) { return value }
+        return "'" + value.replacing("'", with: #"'\''"#) + "'"
+    }
+
+    private static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ":", "=", "@", "%", "+", ",": true
+        default: false
+        }
+    }
+}
