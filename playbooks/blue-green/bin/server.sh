@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A throwaway HTTP server on a free loopback port, for health checks.
+#   server.sh start DIR   serves DIR, prints port=... and pid=... to $BELAY_OUTPUT (and run/server.*)
+#   server.sh stop [PID]  stops it (PID, else run/server.pid); stopping a stopped server is fine
+set -euo pipefail
+mkdir -p run
+case "${1:-}" in
+  start)
+    dir=${2:?usage: server.sh start DIR}
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # setsid: the server leads its own session, so it outlives this script but not a `stop`.
+    setsid python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" >run/server.log 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > run/server.pid
+    echo "$port" > run/server.port
+    for _ in $(seq 50); do
+      if curl -fsS "http://127.0.0.1:$port/health.txt" >/dev/null 2>&1; then break; fi
+      sleep 0.1
+    done
+    printf 'port=%s\npid=%s\n' "$port" "$pid" >> "${BELAY_OUTPUT:-/dev/null}"
+    echo "serving $dir on http://127.0.0.1:$port (pid $pid)"
+    ;;
+  stop)
+    pid=${2:-$(cat run/server.pid 2>/dev/null || true)}
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+      echo "stopped server (pid $pid)"
+    else
+      echo "no server running"
+    fi
+    rm -f run/server.pid run/server.port
+    ;;
+  *) echo "usage: server.sh start DIR | stop [PID]" >&2; exit 2 ;;
+esac
