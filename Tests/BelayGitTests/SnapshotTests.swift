@@ -156,4 +156,22 @@ import Testing
         try ws.write("f.txt", "cccc\n")
         #expect(try await reopened.snapshotTree() != second)
     }
+
+    @Test func aFileReplacedByADirectoryAndBackRoundTrips() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("node", "a file\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let asFile = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        try ws.remove("node")
+        try ws.write("node/child.txt", "now a directory\n")
+        let asDirectory = try await store.record(run: "r", event: "phase_completed", phase: "p", point: "p")
+        #expect(Set(try ws.stateTree(asDirectory.tree.hex).keys) == ["node/child.txt"])
+
+        try await store.restore(asFile)
+        #expect(try ws.read("node") == "a file\n")
+        #expect(try await store.snapshotTree() == asFile.tree)
+        try await store.restore(asDirectory)
+        #expect(try ws.read("node/child.txt") == "now a directory\n")
+        #expect(try await store.snapshotTree() == asDirectory.tree)
+    }
 }
