@@ -10,7 +10,7 @@ public struct EvidenceOverrides: Sendable, Hashable {
     public var byKind: [EvidenceKind: [String]]
 
     public init(
-        directory: String = FileManager.default.currentDirectoryPath, bySource: [String: [String]] = [:],
+        directory: String = ".", bySource: [String: [String]] = [:],
         byKind: [EvidenceKind: [String]] = [:]
     ) {
         self.directory = directory

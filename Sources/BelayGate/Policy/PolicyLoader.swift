@@ -11,7 +11,8 @@ extension GatePolicy {
                            hint: "check the path given to --policy")
             ])
         }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
         return try parse(text: String(decoding: data, as: UTF8.self), file: path, directory: directory)
     }
 

@@ -8,7 +8,7 @@ import Foundation
 public enum Glob {
     public static func expand(_ pattern: String, relativeTo base: String) -> [String] {
         let absolute = pattern.hasPrefix("/")
-        let root = absolute ? "/" : base
+        let root = absolute ? "/" : (base.isEmpty ? "." : base)
         let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard !segments.isEmpty else { return [] }
         var results = Set<String>()
@@ -69,7 +69,8 @@ public enum Glob {
     }
 
     private static func join(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+        if directory == "." || directory.isEmpty { return name }
+        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
     private static func normalize(_ path: String) -> String {

@@ -133,7 +133,7 @@ struct XMLTokenizer {
                     p = close + 3
                     mode = .content
                 } else {
-                    let safe = max(p, n - 2)
+                    let safe = utf8Boundary(p, max(p, n - 2))
                     if handler.wantsText, safe > p { try handler.text(text(p, safe, cdata: true)) }
                     return safe
                 }
@@ -190,14 +190,28 @@ struct XMLTokenizer {
         }
     }
 
-    /// At a chunk boundary, keeps an unfinished `&...` for the next round so references are never split.
+    /// At a chunk boundary, keeps an unfinished `&...` (or UTF-8 sequence) for the next round, so a
+    /// text piece never ends inside a reference or a character.
     private func holdBackPartialReference(_ from: Int, _ to: Int) -> Int {
         var i = to - 1
         while i >= from, to - i <= 40 {
             let c = buffer[i]
-            if c == 0x3B { return to }  // ';'
+            if c == 0x3B || c == 0x3E { break }  // ';' '>'
             if c == 0x26 { return i }  // '&'
             i -= 1
+        }
+        return utf8Boundary(from, to)
+    }
+
+    /// `to`, moved back to the start of a UTF-8 sequence that would otherwise be cut.
+    private func utf8Boundary(_ from: Int, _ to: Int) -> Int {
+        var i = to - 1
+        while i >= from, to - i <= 4 {
+            let c = buffer[i]
+            if c & 0xC0 == 0x80 { i -= 1; continue }  // continuation byte
+            if c < 0x80 { return to }
+            let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+            return to - i >= length ? to : i
         }
         return to
     }
