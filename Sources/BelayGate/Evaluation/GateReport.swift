@@ -50,6 +50,12 @@ public struct CriterionResult: Sendable, Hashable {
         status == .warn || (!key && (status == .fail || status == .missing))
     }
 
+    /// ✓ pass, ⚠ for anything that counts a warning, ✗ for what blocks, ~ waived.
+    public var symbol: String {
+        if blocks { return "✗" }
+        return isWarning ? "⚠" : status.symbol
+    }
+
     /// `≤ 0`, `≥ 0.8 (warn < 0.85)`, `succeeded`.
     public var thresholdText: String {
         if isRehearsal { return "succeeded" }

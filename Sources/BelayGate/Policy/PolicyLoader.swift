@@ -86,11 +86,12 @@ private struct PolicyLoader {
         var criteria: [Criterion] = []
         var seen: Set<String> = []
         for item in items {
-            guard let criterion = loadCriterion(item, sources: sources) else { continue }
-            if !seen.insert(criterion.id).inserted {
-                reader.error("duplicate criterion id '\(criterion.id)'", at: item, hint: "each criterion needs its own id")
+            if case .mapping(let mapping) = item, let idNode = mapping["id"], case .scalar(let id) = idNode,
+                !seen.insert(id.string).inserted
+            {
+                reader.error("duplicate criterion id '\(id.string)'", at: idNode, hint: "each criterion needs its own id")
             }
-            criteria.append(criterion)
+            if let criterion = loadCriterion(item, sources: sources) { criteria.append(criterion) }
         }
         return criteria
     }
@@ -136,7 +137,7 @@ private struct PolicyLoader {
                     ?? (names.isEmpty ? "declare it under inputs:" : "declared sources: \(names.joined(separator: ", "))"))
             return nil
         }
-        if thresholds.isEmpty {
+        if !["max", "min", "warn_above", "warn_below"].contains(where: fields.has) {
             reader.error("\(what) has no threshold", at: node, hint: "give max, min, warn_above or warn_below")
         }
         checkOrder(thresholds, what: what, fields: fields)
@@ -146,6 +147,7 @@ private struct PolicyLoader {
             if let metricKey = fields.keyNode("metric") {
                 reader.error("\(what): a json source is read by path, not metric", at: metricKey,
                              hint: "write path: \"a.b.c\" (dotted keys, array indexes as numbers)")
+                if !fields.has("path") { return nil }
             }
             guard let pathNode = fields["path"] else {
                 reader.error("\(what) needs a path into the JSON file of source '\(sourceName)'", at: node,
@@ -161,6 +163,7 @@ private struct PolicyLoader {
             if let pathKey = fields.keyNode("path") {
                 reader.error("\(what): path applies only to a json source; '\(sourceName)' is \(source.kind.rawValue)",
                              at: pathKey, hint: "use metric: one of \(source.kind.metrics.joined(separator: ", "))")
+                if !fields.has("metric") { return nil }
             }
             guard let metricNode = fields["metric"] else {
                 reader.error("\(what) needs a metric", at: node,

@@ -44,10 +44,8 @@ public enum JSONMetricsReader {
                 return nil
             }
         }
-        if current is Bool { return nil }
-        if let number = current as? NSNumber, String(cString: number.objCType) != "c" { return number.doubleValue }
-        if let number = current as? Double { return number }
-        if let number = current as? Int { return Double(number) }
+        // JSON booleans arrive as NSNumber too; their objCType is "c" (char), which no JSON number has.
+        if let number = current as? NSNumber { return String(cString: number.objCType) == "c" ? nil : number.doubleValue }
         return nil
     }
 

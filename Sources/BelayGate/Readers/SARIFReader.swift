@@ -204,7 +204,7 @@ public enum SARIFReader {
 
     private static func number(_ value: Any?) -> Double? {
         if let text = value as? String { return Double(text.trimmingCharacters(in: .whitespaces)) }
-        if let number = value as? NSNumber, !(value is Bool) { return number.doubleValue }
+        if let number = value as? NSNumber, String(cString: number.objCType) != "c" { return number.doubleValue }
         return nil
     }
 

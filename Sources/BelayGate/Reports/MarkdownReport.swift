@@ -13,7 +13,7 @@ enum MarkdownReport {
         out += "| Criterion | Key | Value | Threshold | Status | Message |\n|---|---|---|---|---|---|\n"
         for result in report.criteria {
             out += "| `\(escape(result.id))` | \(result.key ? "yes" : "") | \(escape(result.value?.text ?? "—")) | "
-                + "\(escape(result.thresholdText)) | \(result.status.symbol) \(result.status.rawValue) | \(escape(result.message)) |\n"
+                + "\(escape(result.thresholdText)) | \(result.symbol) \(result.status.rawValue) | \(escape(result.message)) |\n"
         }
         out += "\n### Reasons\n\n"
         for reason in report.reasons { out += "- \(escape(reason))\n" }

@@ -5,13 +5,14 @@ enum TextReport {
         let bar = String(repeating: "═", count: max(44, headline.count + 8))
         var out = "\(bar)\n    \(headline)\n\(bar)\n"
         out += "gate '\(report.gate)' (\(report.policyFile)): \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"
-        if !report.blocking.isEmpty { out += ", \(report.blocking.count) key criterion blocking" }
+        let blocking = report.blocking.count
+        if blocking > 0 { out += ", \(blocking) key \(blocking == 1 ? "criterion" : "criteria") blocking" }
         out += "\n\n"
 
         let header = ["criterion", "value", "threshold", "status"]
         let rows = report.criteria.map { result in
             [result.id + (result.key ? " (key)" : ""), result.value?.text ?? "—", result.thresholdText,
-             "\(result.status.symbol) \(result.status.rawValue)"]
+             "\(result.symbol) \(result.status.rawValue)"]
         }
         out += table([header] + rows)
 
