@@ -22,7 +22,8 @@ struct GateCommand: ParsableCommand {
             Examples:
               belay gate --policy playbooks/gates/release.yml
               belay gate --policy release.yml --junit 'reports/**/*.xml' --sarif scan.sarif
-              belay gate --policy release.yml --evidence perf=perf/summary.json --format json --output gate.json
+              belay gate --policy release.yml --evidence perf=perf/summary.json
+              belay gate --policy release.yml --format json --output gate.json
               belay gate --policy release.yml --format markdown >> "$GITHUB_STEP_SUMMARY"
             """
     )
@@ -86,6 +87,8 @@ struct GateCommand: ParsableCommand {
         let rendered = report.render(reportFormat)
         if let output {
             do {
+                let folder = (output as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 try rendered.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
                 throw usageError("cannot write the report to \(output): \(error.localizedDescription)")
