@@ -46,7 +46,7 @@ public struct CoverageSummary: Sendable, Hashable {
 /// under `<method>` are not counted twice).
 public enum CoberturaReader {
     public static func read(file path: String) -> EvidenceState<CoverageSummary> {
-        if let empty = EvidenceFile.emptiness(path) { return empty.map { _ in CoverageSummary() } }
+        if let empty: EvidenceState<CoverageSummary> = EvidenceFile.emptiness(path) { return empty }
         var handler = CoberturaHandler()
         do {
             try XMLStream.parse(file: path, into: &handler)
@@ -148,7 +148,7 @@ struct CoberturaHandler: XMLEventHandler {
 /// record has no totals.
 public enum LcovReader {
     public static func read(file path: String) -> EvidenceState<CoverageSummary> {
-        if let empty = EvidenceFile.emptiness(path) { return empty.map { _ in CoverageSummary() } }
+        if let empty: EvidenceState<CoverageSummary> = EvidenceFile.emptiness(path) { return empty }
         var parser = LcovParser()
         do {
             try LineReader.forEachLine(inFile: path) { try parser.consume($0) }

@@ -71,7 +71,7 @@ public struct SourceEvidence: Sendable {
 /// Reading helpers shared by the readers.
 enum EvidenceFile {
     /// `nil` when the file has content; else why it counts as missing or unreadable.
-    static func emptiness(_ path: String) -> EvidenceState<Never>? {
+    static func emptiness<T>(_ path: String) -> EvidenceState<T>? {
         guard let size = fileSize(path) else { return .unreadable("\(path) cannot be read") }
         return size == 0 ? .missing("\(path) is empty") : nil
     }

@@ -9,7 +9,7 @@ public enum JSONMetricsReader {
         guard !files.isEmpty else { return .missing("no JSON file matched") }
         var documents: [(String, Any)] = []
         for file in files {
-            if let empty = EvidenceFile.emptiness(file) { return empty.map { _ in EvidenceMetrics() } }
+            if let empty: EvidenceState<EvidenceMetrics> = EvidenceFile.emptiness(file) { return empty }
             guard let data = FileManager.default.contents(atPath: file) else { return .unreadable("\(file) cannot be read") }
             do {
                 documents.append((file, try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])))

@@ -60,7 +60,7 @@ public enum SARIFSeverity: String, Sendable, Hashable, Comparable {
 /// successfully makes the file unreadable: a scan that crashed is not a clean scan.
 public enum SARIFReader {
     public static func read(file path: String, noteLimit: Int = 20) -> EvidenceState<SARIFSummary> {
-        if let empty = EvidenceFile.emptiness(path) { return empty.map { _ in SARIFSummary() } }
+        if let empty: EvidenceState<SARIFSummary> = EvidenceFile.emptiness(path) { return empty }
         guard let data = FileManager.default.contents(atPath: path) else { return .unreadable("\(path) cannot be read") }
         return read(data: data, name: path, noteLimit: noteLimit)
     }
