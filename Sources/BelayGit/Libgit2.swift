@@ -6,6 +6,14 @@ import CGit2
 public enum Libgit2 {
     private static let initialized: Bool = {
         git_libgit2_init()
+        // Belay writes only objects it has just hashed and commits whose parents it has just read, so
+        // libgit2's existence checks on every object creation are pure overhead on the checkpoint path.
+        _ = belay_git_opts_set_int(Int32(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION.rawValue), 0)
+        // The state repository is Belay's alone: the user's global, XDG and system git configuration
+        // must not change how it behaves (hooks, fsync, autocrlf, default branch...).
+        for level in [GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL] {
+            _ = belay_git_opts_set_search_path(level.rawValue, "")
+        }
         return true
     }()
 

@@ -14,7 +14,7 @@ public struct Playbook: Sendable, Hashable {
     /// Extra environment for every command, in file order.
     public var env: [Variable]
     public var defaults: Defaults
-    /// Phases in file order; `PlaybookPlan` gives the execution order.
+    /// Phases in file order; `executionOrder()` gives the order they run in.
     public var phases: [Phase]
 
     public init(

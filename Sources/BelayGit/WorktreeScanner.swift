@@ -1,0 +1,309 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Brings the index in line with the worktree, the way `git add -A` does, but hashing only the files whose
+/// stat data (times, size, inode, mode, owner) differ from the index entry, or that are racily clean.
+///
+/// Rules: regular files and symlinks are snapshotted, with the owner-executable bit; `.belay` and `.git`
+/// entries (at any depth) and paths matched by `.belayignore` are skipped; no content filters
+/// (`.gitattributes`, autocrlf) are applied, so a restore gives back the exact bytes.
+final class WorktreeScanner {
+    private let repository: Repository
+    private let index: OpaquePointer
+    private let ignore: IgnoreRules
+    /// The index file's modification time: entries stamped at or after it may hide a same-tick change.
+    private let racyStamp: (seconds: Int32, nanoseconds: UInt32)
+    /// Which index positions the walk has met; the rest were deleted from the worktree.
+    private var seen: [Bool]
+    private var seenCount = 0
+    private var pending: [PendingEntry] = []
+    private var scratch: [UInt8] = []
+
+    private struct PendingEntry {
+        let path: String
+        let info: stat
+        let mode: UInt32
+        let id: git_oid
+    }
+
+    /// Files larger than this are streamed into the object database instead of read whole.
+    private static let streamThreshold = 32 << 20
+
+    static let fileMode: UInt32 = 0o100644
+    static let executableMode: UInt32 = 0o100755
+    static let symlinkMode: UInt32 = 0o120000
+
+    init(repository: Repository) throws {
+        self.repository = repository
+        self.index = repository.index
+        try check(git_index_read(index, 0), "reloading \(repository.gitDirectory)/index")
+        self.ignore = IgnoreRules(Self.readSmallFile(repository.workspace + "/.belayignore") ?? "")
+        var info = stat()
+        if stat(repository.gitDirectory + "/index", &info) == 0 {
+            racyStamp = (Int32(truncatingIfNeeded: info.st_mtim.tv_sec), UInt32(truncatingIfNeeded: info.st_mtim.tv_nsec))
+        } else {
+            racyStamp = (0, 0)
+        }
+        seen = [Bool](repeating: false, count: git_index_entrycount(index))
+    }
+
+    /// Walks the worktree and updates the in-memory index. Returns how many entries changed.
+    @discardableResult
+    func scan() throws -> Int {
+        let root = repository.workspace.isEmpty ? "/" : repository.workspace
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "reading workspace \(root)") }
+        try walk(directory: fd, prefix: "")
+
+        var removed: [String] = []
+        if seenCount < seen.count {
+            for position in seen.indices where !seen[position] {
+                if let entry = git_index_get_byindex(index, position) {
+                    removed.append(String(cString: entry.pointee.path))
+                }
+            }
+        }
+        for path in removed {
+            try check(git_index_remove(index, path, 0), "dropping \(path) from the index")
+        }
+        for entry in pending {
+            try Self.addEntry(to: index, path: entry.path, info: entry.info, mode: entry.mode, id: entry.id)
+        }
+        return removed.count + pending.count
+    }
+
+    /// Records `path` in the index with the given stat data and object id.
+    static func addEntry(to index: OpaquePointer, path: String, info: stat, mode: UInt32, id: git_oid) throws {
+        var entry = git_index_entry()
+        entry.ctime = git_index_time(
+            seconds: Int32(truncatingIfNeeded: info.st_ctim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: info.st_ctim.tv_nsec))
+        entry.mtime = git_index_time(
+            seconds: Int32(truncatingIfNeeded: info.st_mtim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: info.st_mtim.tv_nsec))
+        entry.dev = UInt32(truncatingIfNeeded: info.st_dev)
+        entry.ino = UInt32(truncatingIfNeeded: info.st_ino)
+        entry.mode = mode
+        entry.uid = info.st_uid
+        entry.gid = info.st_gid
+        entry.file_size = UInt32(truncatingIfNeeded: info.st_size)
+        entry.id = id
+        // Just hashed from disk: libgit2 need not re-check it for raciness when writing the index.
+        entry.flags_extended = UInt16(GIT_INDEX_ENTRY_UPTODATE.rawValue)
+        let result = path.withCString { cPath -> Int32 in
+            entry.path = cPath
+            return git_index_add(index, &entry)
+        }
+        try check(result, "adding \(path) to the index")
+    }
+
+    // MARK: Walking
+
+    private func walk(directory fd: Int32, prefix: String) throws {
+        guard let dir = fdopendir(fd) else {
+            let error = errno
+            close(fd)
+            throw GitError.fromErrno(error, operation: "reading directory \(prefix.isEmpty ? "." : prefix)")
+        }
+        defer { closedir(dir) }
+        let dirFD = dirfd(dir)
+        while let item = readdir(dir) {
+            try withUnsafePointer(to: &item.pointee.d_name) { rawName in
+                try rawName.withMemoryRebound(to: CChar.self, capacity: 256) { name in
+                    try visit(name: name, type: item.pointee.d_type, in: dirFD, prefix: prefix)
+                }
+            }
+        }
+    }
+
+    private func visit(name: UnsafePointer<CChar>, type: UInt8, in dirFD: Int32, prefix: String) throws {
+        if Self.isSkipped(name) { return }
+        guard let leaf = String(validatingCString: name) else {
+            throw GitError(
+                .invalidName, operation: "snapshotting \(prefix.isEmpty ? "." : prefix)",
+                reason: "a file name is not valid UTF-8 (\(String(cString: name))); rename it or list it in .belayignore")
+        }
+        let path = prefix.isEmpty ? leaf : prefix + "/" + leaf
+        var isDirectory = type == UInt8(DT_DIR)
+        var info = stat()
+        if !isDirectory {
+            guard fstatat(dirFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                if errno == ENOENT { return }  // vanished while we looked
+                throw GitError.fromErrno(errno, operation: "reading \(path)")
+            }
+            isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        if !ignore.isEmpty && ignore.isIgnored(path, isDirectory: isDirectory) { return }
+        if isDirectory {
+            let child = openat(dirFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard child >= 0 else {
+                if errno == ENOENT { return }
+                throw GitError.fromErrno(errno, operation: "reading directory \(path)")
+            }
+            try walk(directory: child, prefix: path)
+            return
+        }
+        let kind = info.st_mode & S_IFMT
+        let mode: UInt32
+        if kind == S_IFREG {
+            mode = (info.st_mode & S_IXUSR) != 0 ? Self.executableMode : Self.fileMode
+        } else if kind == S_IFLNK {
+            mode = Self.symlinkMode
+        } else {
+            return  // sockets, fifos and devices are not content
+        }
+
+        var position = 0
+        if git_index_find(&position, index, path) == 0, let entry = git_index_get_byindex(index, position) {
+            if !seen[position] {
+                seen[position] = true
+                seenCount += 1
+            }
+            if isClean(entry.pointee, info: info, mode: mode) { return }
+        }
+        let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK)
+        pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
+    }
+
+    /// `.`, `..`, and the `.git` / `.belay` directories that must never be snapshotted.
+    private static func isSkipped(_ name: UnsafePointer<CChar>) -> Bool {
+        guard name[0] == 0x2E else { return false }  // "."
+        return name[1] == 0 || strcmp(name, "..") == 0 || strcmp(name, ".git") == 0 || strcmp(name, ".belay") == 0
+    }
+
+    private func isClean(_ entry: git_index_entry, info: stat, mode: UInt32) -> Bool {
+        guard entry.mode == mode,
+            entry.file_size == UInt32(truncatingIfNeeded: info.st_size),
+            entry.mtime.seconds == Int32(truncatingIfNeeded: info.st_mtim.tv_sec),
+            entry.mtime.nanoseconds == UInt32(truncatingIfNeeded: info.st_mtim.tv_nsec),
+            entry.ctime.seconds == Int32(truncatingIfNeeded: info.st_ctim.tv_sec),
+            entry.ctime.nanoseconds == UInt32(truncatingIfNeeded: info.st_ctim.tv_nsec),
+            entry.ino == UInt32(truncatingIfNeeded: info.st_ino),
+            entry.uid == info.st_uid, entry.gid == info.st_gid
+        else { return false }
+        // Racily clean: written in the same clock tick as the index, so a later same-size edit could keep
+        // identical stat data. Re-hash it.
+        let stamped = (entry.mtime.seconds, entry.mtime.nanoseconds)
+        return stamped < racyStamp || (racyStamp.seconds == 0 && racyStamp.nanoseconds == 0)
+    }
+
+    // MARK: Content
+
+    private func storeContent(
+        name: UnsafePointer<CChar>, in dirFD: Int32, path: String, info: stat, isSymlink: Bool
+    ) throws -> git_oid {
+        if isSymlink {
+            let capacity = max(Int(info.st_size) + 1, 256)
+            if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
+            let length = scratch.withUnsafeMutableBytes { readlinkat(dirFD, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
+            guard length >= 0 else { throw GitError.fromErrno(errno, operation: "reading symlink \(path)") }
+            return try scratch.withUnsafeBytes { try repository.writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
+        }
+        let fd = openat(dirFD, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "reading \(path)") }
+        defer { close(fd) }
+        let size = Int(info.st_size)
+        if size > Self.streamThreshold {
+            return try streamContent(fd: fd, size: size, path: path)
+        }
+        if scratch.count < size + 1 { scratch = [UInt8](repeating: 0, count: size + 1) }
+        let length = try scratch.withUnsafeMutableBytes { buffer -> Int in
+            var total = 0
+            while total < buffer.count {
+                let count = read(fd, buffer.baseAddress! + total, buffer.count - total)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw GitError.fromErrno(errno, operation: "reading \(path)")
+                }
+                if count == 0 { break }
+                total += count
+            }
+            return total
+        }
+        if length > size {
+            // Grew while we read: take it whole; the stat data recorded is older, so it is re-hashed next time.
+            let data = try Self.readAll(fd: fd, prefix: Array(scratch[..<length]), path: path)
+            return try data.withUnsafeBytes { try repository.writeBlob($0, path: path) }
+        }
+        return try scratch.withUnsafeBytes { try repository.writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
+    }
+
+    private static func readAll(fd: Int32, prefix: [UInt8], path: String) throws -> [UInt8] {
+        var data = prefix
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw GitError.fromErrno(errno, operation: "reading \(path)")
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    /// Writes a large file to the object database in chunks, so memory stays bounded.
+    private func streamContent(fd: Int32, size: Int, path: String) throws -> git_oid {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.handle), "opening the object database")
+        defer { git_odb_free(odb) }
+        var stream: UnsafeMutablePointer<git_odb_stream>?
+        try check(git_odb_open_wstream(&stream, odb, git_object_size_t(size), GIT_OBJECT_BLOB), "storing \(path)")
+        defer { git_odb_stream_free(stream) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var remaining = size
+        while remaining > 0 {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, remaining)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw GitError.fromErrno(errno, operation: "reading \(path)")
+            }
+            if count == 0 {
+                throw GitError(.io, operation: "reading \(path)", reason: "the file shrank while it was being stored; retry")
+            }
+            try chunk.withUnsafeBytes { bytes in
+                try check(
+                    git_odb_stream_write(stream, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), count),
+                    "storing \(path)")
+            }
+            remaining -= count
+        }
+        var oid = git_oid()
+        try check(git_odb_stream_finalize_write(&oid, stream), "storing \(path)")
+        return oid
+    }
+
+    static func readSmallFile(_ path: String) -> String? {
+        guard let handle = fopen(path, "rb") else { return nil }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, handle)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Repository {
+    /// Updates the index from the worktree, writes the tree it describes, and saves the index (with its
+    /// stat cache and tree cache) so the next snapshot only hashes what changed.
+    func snapshot() throws -> ObjectID {
+        try WorktreeScanner(repository: self).scan()
+        let tree = try writeIndexTree()
+        try saveIndex()
+        return tree
+    }
+
+    func writeIndexTree() throws -> ObjectID {
+        var oid = git_oid()
+        try check(git_index_write_tree(&oid, index), "writing the snapshot tree")
+        return ObjectID(oid)
+    }
+
+    func saveIndex() throws {
+        try check(git_index_write(index), "saving \(gitDirectory)/index")
+    }
+}

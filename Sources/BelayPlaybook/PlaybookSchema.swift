@@ -1,0 +1,15 @@
+/// The keys each part of a playbook accepts (DESIGN §4), for unknown-key checks and "did you mean".
+enum PlaybookSchema {
+    static let playbook = ["name", "description", "workspace", "vars", "secrets", "env", "defaults", "phases"]
+    static let defaults = ["timeout", "retry", "shell"]
+    static let retry = ["attempts", "delay", "backoff", "max_delay"]
+    static let phase = ["id", "name", "needs", "parallel", "max_parallel", "steps"]
+    static let step = [
+        "id", "name", "run", "gate", "approval", "compensate", "verify", "timeout", "retry", "critical",
+        "idempotent", "irreversible",
+    ]
+    static let gate = ["policy", "on_conditional"]
+    static let approval = ["message", "timeout", "on_timeout"]
+    /// Exactly one of these says what a step does.
+    static let actions = ["run", "gate", "approval"]
+}

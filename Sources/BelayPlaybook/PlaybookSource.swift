@@ -1,0 +1,31 @@
+import Yams
+
+/// A playbook read as far as its shape allows, with the YAML nodes each part came from, so the
+/// cross-reference checks can point at the exact key or value.
+///
+/// Parts that could not be read keep neutral values (an empty id, an empty command) and are skipped
+/// by the checks that need them, so one mistake does not hide the others.
+struct PlaybookDraft {
+    var playbook: Playbook
+    /// Parallel to `playbook.phases`.
+    var phases: [PhaseSource]
+    /// Declared variables with their key nodes.
+    var variableNodes: [String: Node]
+    /// The `vars:` key, or the playbook mapping when there is none: where `--var` problems point.
+    var varsAnchor: Node
+}
+
+struct PhaseSource {
+    var node: Node
+    var idNode: Node?
+    var needs: [(name: String, node: Node)]
+    /// Parallel to the phase's `steps`.
+    var steps: [StepSource]
+}
+
+struct StepSource {
+    var node: Node
+    var idNode: Node?
+    /// Text fields that may hold `{{ }}` placeholders: `run`, `compensate`, `verify`, approval `message`.
+    var templates: [(field: String, node: Node)]
+}

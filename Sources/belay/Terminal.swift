@@ -1,0 +1,44 @@
+import Foundation
+
+/// Small output helpers shared by the subcommands: marks, colour only for people (a TTY, and
+/// `NO_COLOR` unset), and writing to stderr.
+enum Terminal {
+    enum Stream {
+        case standardOutput, standardError
+
+        var descriptor: Int32 { self == .standardOutput ? 1 : 2 }
+    }
+
+    enum Color: String {
+        case red = "31", green = "32", yellow = "33", bold = "1", dim = "2"
+    }
+
+    /// Colour is for a person at a terminal: never in a pipe or file, never when `NO_COLOR` is set
+    /// (https://no-color.org).
+    static func usesColor(_ stream: Stream) -> Bool {
+        if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+        return isatty(stream.descriptor) == 1
+    }
+
+    static func paint(_ text: String, _ color: Color, for stream: Stream = .standardOutput) -> String {
+        usesColor(stream) ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    static func success(_ stream: Stream = .standardOutput) -> String { paint("✓", .green, for: stream) }
+    static func failure(_ stream: Stream = .standardOutput) -> String { paint("✗", .red, for: stream) }
+
+    /// Writes a line to stdout.
+    static func print(_ text: String) {
+        write(text + "\n", to: .standardOutput)
+    }
+
+    /// Writes a line to stderr, where diagnostics and progress go so stdout stays parseable.
+    static func printError(_ text: String) {
+        write(text + "\n", to: .standardError)
+    }
+
+    static func write(_ text: String, to stream: Stream) {
+        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data(text.utf8))
+    }
+}
