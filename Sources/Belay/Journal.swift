@@ -15,7 +15,6 @@ final class JournalWriter: Sendable {
     private let fd: Int32
     private let state: Mutex<State>
     private let failpoint: Failpoint?
-    private let encoder: JSONEncoder
 
     /// Opens (or creates) the journal for appending; `lastSeq` continues the numbering of an existing journal.
     init(url: URL, lastSeq: Int = 0, failpoint: Failpoint? = Failpoint.fromEnvironment) throws {
@@ -27,9 +26,6 @@ final class JournalWriter: Sendable {
         self.fd = fd
         self.state = Mutex(State(seq: lastSeq))
         self.failpoint = failpoint
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        self.encoder = encoder
         if JournalWriter.endsTorn(fd: fd) {
             try write(Data("\n".utf8))
         }
@@ -45,7 +41,7 @@ final class JournalWriter: Sendable {
             state.seq += 1
             event.seq = state.seq
             event.time = JournalClock.now()
-            var line = try encoder.encode(event)
+            var line = Data(event.jsonText.rendered().utf8)
             line.append(0x0A)
             try write(line)
             guard fsync(fd) == 0 else {
