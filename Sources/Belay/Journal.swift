@@ -36,21 +36,38 @@ final class JournalWriter: Sendable {
     /// Gives the event its sequence number and time, writes it and fsyncs. Returns the stored event.
     @discardableResult
     func append(_ event: JournalEvent) throws -> JournalEvent {
-        let (stored, seen) = try state.withLock { state throws -> (JournalEvent, Int) in
-            var event = event
-            state.seq += 1
-            event.seq = state.seq
-            event.time = JournalClock.now()
-            var line = Data(event.jsonText.rendered().utf8)
-            line.append(0x0A)
-            try write(line)
+        try append([event])[0]
+    }
+
+    /// Appends several events with one fsync (group commit): all are durable when this returns.
+    /// A failpoint on any of them fires after the whole batch is durable.
+    @discardableResult
+    func append(_ events: [JournalEvent]) throws -> [JournalEvent] {
+        let (stored, seen) = try state.withLock { state throws -> ([JournalEvent], [Int]) in
+            let time = JournalClock.now()
+            var stored: [JournalEvent] = []
+            var text = ""
+            for var event in events {
+                state.seq += 1
+                event.seq = state.seq
+                event.time = time
+                text += event.jsonText.rendered()
+                text += "\n"
+                stored.append(event)
+            }
+            try write(Data(text.utf8))
             guard fsync(fd) == 0 else {
                 throw EngineError(.journal, "cannot fsync the journal: \(String(cString: strerror(errno)))")
             }
-            state.seen[event.event.rawValue, default: 0] += 1
-            return (event, state.seen[event.event.rawValue]!)
+            let seen = stored.map { event in
+                state.seen[event.event.rawValue, default: 0] += 1
+                return state.seen[event.event.rawValue]!
+            }
+            return (stored, seen)
         }
-        failpoint?.check(event: stored.event.rawValue, seen: seen)
+        if let failpoint {
+            for (event, count) in zip(stored, seen) { failpoint.check(event: event.event.rawValue, seen: count) }
+        }
         return stored
     }
 

@@ -123,7 +123,9 @@ public enum JournalClock {
     }
 
     public static func parse(_ text: String) -> Date? {
-        let digits = text.unicodeScalars.filter { $0.properties.numericType != nil }.map { Int($0.value) - 48 }
+        var digits: [Int] = []
+        digits.reserveCapacity(17)
+        for byte in text.utf8 where byte >= 48 && byte <= 57 { digits.append(Int(byte) - 48) }
         guard digits.count >= 14 else { return nil }
         func number(_ from: Int, _ count: Int) -> Int { digits[from..<from + count].reduce(0) { $0 * 10 + $1 } }
         var parts = tm()

@@ -89,9 +89,12 @@ public struct RunState: Sendable, Hashable {
     public var workspace: String?
     public var onFailure: String?
     public var status: Status = .running
-    public var startedAt: Date?
+    /// The time of the first event (UTC, ISO 8601, as journaled).
+    public var startedTime: String?
     /// The time of the last event.
-    public var updatedAt: Date?
+    public var updatedTime: String?
+    public var startedAt: Date? { startedTime.flatMap(JournalClock.parse) }
+    public var updatedAt: Date? { updatedTime.flatMap(JournalClock.parse) }
     public var phases: [PhaseState] = []
     /// Steps in the order they were started: the reverse of the compensation order.
     public var startedSteps: [StepKey] = []
@@ -158,9 +161,9 @@ public struct RunState: Sendable, Hashable {
 
     public mutating func apply(_ event: JournalEvent) {
         lastSeq = max(lastSeq, event.seq)
-        if let date = event.date {
-            if startedAt == nil { startedAt = date }
-            updatedAt = date
+        if !event.time.isEmpty {
+            if startedTime == nil { startedTime = event.time }
+            updatedTime = event.time
         }
         switch event.event {
         case .runStarted:
@@ -201,6 +204,9 @@ public struct RunState: Sendable, Hashable {
             updateStep(key) {
                 $0.status = .running
                 $0.error = nil
+                // `step_started` also opens the first attempt of `run`.
+                if let attempt = event.attempt { $0.attempts = max($0.attempts, attempt) }
+                $0.log = event.log ?? $0.log
             }
         case .attemptStarted:
             guard let key = key(event) else { break }

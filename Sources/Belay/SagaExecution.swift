@@ -1,6 +1,7 @@
 import BelayPlaybook
 import BelaySupport
 import Foundation
+import Subprocess
 import Synchronization
 
 /// One run of a saga: drives phases and steps forward, journals every event before acting on it,
@@ -14,10 +15,16 @@ final class SagaExecution: Sendable {
     let journal: JournalWriter
     let masker: SecretMasker
     /// Environment shared by every shell action of the run.
-    let baseEnvironment: [String: String]
+    let baseEnvironment: [Environment.Key: String]
     /// The shell's absolute path, or nil when it cannot be found.
     let shellPath: String?
-    private let state: Mutex<RunState>
+    /// The folded state and the events waiting to be written with the next durable one.
+    private struct Books {
+        var state: RunState
+        var pending: [JournalEvent] = []
+    }
+
+    private let books: Mutex<Books>
     /// Step outputs as the actions wrote them (the journal holds them masked).
     private let liveOutputs = Mutex<[RunState.StepKey: [String: String]]>([:])
     private let liveValues = Mutex<[RunState.StepKey: String]>([:])
@@ -35,30 +42,47 @@ final class SagaExecution: Sendable {
         self.options = options
         self.journal = journal
         self.masker = SecretMasker(names: saga.secrets, environment: options.environment)
-        self.state = Mutex(initialState)
+        self.books = Mutex(Books(state: initialState))
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in saga.env { environment[name] = value }
         for (name, value) in saga.vars { environment["BELAY_VAR_" + StepOutputFile.environmentSuffix(name)] = value }
         environment["BELAY_RUN_ID"] = folder.runID
         environment["BELAY_WORKSPACE"] = folder.workspace.path
-        self.baseEnvironment = environment
+        self.baseEnvironment = SagaExecution.keyed(environment)
         self.shellPath = SagaExecution.resolve(shell: saga.shell, path: environment["PATH"])
     }
 
-    var currentState: RunState { state.withLock { $0 } }
+    var currentState: RunState { books.withLock { $0.state } }
+
+    /// Reads the state without copying it.
+    func withState<T>(_ body: (borrowing RunState) -> T) -> T {
+        books.withLock { body($0.state) }
+    }
 
     // MARK: Journal
 
-    /// Masks, journals (fsync'd), folds and reports one event. Everything the engine does next
-    /// happens after this returns, so the journal is always ahead of the world.
+    /// Masks, journals (fsync'd), folds and reports one event, together with any deferred ones.
+    /// Everything the engine does next happens after this returns, so the journal is always ahead of
+    /// the world.
     @discardableResult
     func record(_ event: JournalEvent) throws -> JournalEvent {
-        try state.withLock { state in
-            let stored = try journal.append(masker.mask(event))
-            state.apply(stored)
-            options.observer?(stored)
-            return stored
+        try books.withLock { books in
+            let batch = books.pending + [masker.mask(event)]
+            books.pending = []
+            let stored = try journal.append(batch)
+            for event in stored {
+                books.state.apply(event)
+                options.observer?(event)
+            }
+            return stored[stored.count - 1]
         }
+    }
+
+    /// Queues an event to be written with the next `record` (group commit). Only for events that no
+    /// action depends on before the next durable event: the end of an attempt whose outcome event
+    /// follows, the start of a phase whose first step follows.
+    func recordLater(_ event: JournalEvent) {
+        books.withLock { $0.pending.append(masker.mask(event)) }
     }
 
     /// `record`, for events whose loss would be reported by the next one failing anyway.
@@ -106,7 +130,7 @@ final class SagaExecution: Sendable {
     /// Runs `order[index...]`; on a critical failure applies the failure policy.
     func runPhases(from index: Int) async -> RunOutcome {
         for phase in order[index...] {
-            note(event(.phaseStarted, phase: phase.id))
+            recordLater(event(.phaseStarted, phase: phase.id))
             if let failure = await runPhase(phase) {
                 return await handle(failure)
             }
@@ -162,7 +186,11 @@ final class SagaExecution: Sendable {
     /// Journals `step_started`, then tries `run` (+ `verify`) up to the retry budget.
     func runStep(_ step: Step, in phase: Phase) async -> StepResult {
         let key = RunState.StepKey(phase: phase.id, step: step.id)
-        do { try record(event(.stepStarted, phase: phase.id, step: step.id)) } catch {
+        var stepStarted = event(.stepStarted, phase: phase.id, step: step.id)
+        stepStarted.action = StepContext.Action.run.rawValue
+        stepStarted.attempt = 1
+        stepStarted.log = folder.logPath(phase: phase.id, step: step.id, action: "run", attempt: 1)
+        do { try record(stepStarted) } catch {
             return .failed(RunState.Failure(step: key, error: "cannot journal the step's start: \(error)"))
         }
         let started = ContinuousClock.now
@@ -170,7 +198,8 @@ final class SagaExecution: Sendable {
         var last = ActionOutcome(error: "not run")
         for attempt in 1...max(1, policy.attempts) {
             if attempt > 1 { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - 1)) }
-            last = await perform(step.run, action: .run, step: step, phase: phase, attempt: attempt, input: nil)
+            last = await perform(
+                step.run, action: .run, step: step, phase: phase, attempt: attempt, input: nil, announced: attempt == 1)
             if last.succeeded, let verify = step.verify {
                 let check = await perform(
                     verify, action: .verify, step: step, phase: phase, attempt: attempt, input: last.value,
@@ -213,15 +242,17 @@ final class SagaExecution: Sendable {
     /// One attempt of one action, between `attempt_started` and `attempt_finished`.
     func perform(
         _ work: StepWork, action: StepContext.Action, step: Step, phase: Phase, attempt: Int, input: String?,
-        outputs stepOutputs: [String: String] = [:]
+        outputs stepOutputs: [String: String] = [:], announced: Bool = false
     ) async -> ActionOutcome {
         let log = folder.logPath(phase: phase.id, step: step.id, action: action.rawValue, attempt: attempt)
-        var started = event(.attemptStarted, phase: phase.id, step: step.id)
-        started.action = action.rawValue
-        started.attempt = attempt
-        started.log = log
-        do { try record(started) } catch {
-            return ActionOutcome(error: "cannot journal the attempt: \(error)", log: log)
+        if !announced {
+            var started = event(.attemptStarted, phase: phase.id, step: step.id)
+            started.action = action.rawValue
+            started.attempt = attempt
+            started.log = log
+            do { try record(started) } catch {
+                return ActionOutcome(error: "cannot journal the attempt: \(error)", log: log)
+            }
         }
         let clock = ContinuousClock.now
         var outcome: ActionOutcome
@@ -262,9 +293,8 @@ final class SagaExecution: Sendable {
         finished.value = outcome.value
         finished.error = outcome.error
         finished.log = log
-        do { try record(finished) } catch {
-            outcome.error = "cannot journal the attempt's end: \(error)"
-        }
+        // Durable with the next event (the step's outcome, or the next attempt's start).
+        recordLater(finished)
         return outcome
     }
 
@@ -295,7 +325,9 @@ final class SagaExecution: Sendable {
         environment["BELAY_OUTPUT"] = outputFile
         if context.action != .run {
             let own = stepOutputs.isEmpty ? outputs(of: .init(phase: context.phase, step: context.step)) : stepOutputs
-            for (key, value) in own { environment[StepOutputFile.environmentName(key)] = value }
+            environment.merge(SagaExecution.keyed(Dictionary(
+                own.map { (StepOutputFile.environmentName($0.key), $0.value) }, uniquingKeysWith: { _, last in last }))
+            ) { _, new in new }
         }
         let result = await ShellRunner.run(ShellCommand(
             shell: shellPath, command: command, environment: environment,
@@ -324,12 +356,12 @@ final class SagaExecution: Sendable {
     /// The outputs of a step of this run: as written when this process ran it, else as journaled.
     func outputs(of key: RunState.StepKey) -> [String: String] {
         if let live = liveOutputs.withLock({ $0[key] }) { return live }
-        return state.withLock { $0.step(key)?.outputs ?? [:] }
+        return withState { $0.step(key)?.outputs ?? [:] }
     }
 
     func value(of key: RunState.StepKey) -> String? {
         if let live = liveValues.withLock({ $0[key] }) { return live }
-        return state.withLock { $0.step(key)?.value }
+        return withState { $0.step(key)?.value }
     }
 
     // MARK: Points and endings
@@ -346,7 +378,8 @@ final class SagaExecution: Sendable {
         checkpoint.point = name
         checkpoint.commit = recorded.commit
         checkpoint.tree = recorded.tree
-        try record(checkpoint)
+        // The start point is durable with the first phase's first step; a phase's with `phase_completed`.
+        recordLater(checkpoint)
     }
 
     /// Applies the failure policy to a critical failure.
@@ -378,6 +411,15 @@ final class SagaExecution: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Environment names as Subprocess keys (names it cannot represent are left out).
+    static func keyed(_ environment: [String: String]) -> [Environment.Key: String] {
+        var keyed: [Environment.Key: String] = [:]
+        for (name, value) in environment {
+            if let key = Environment.Key(rawValue: name) { keyed[key] = value }
+        }
+        return keyed
+    }
 
     static func resolve(shell: String, path: String?) -> String? {
         if shell.contains("/") { return FileManager.default.isExecutableFile(atPath: shell) ? shell : nil }

@@ -14,7 +14,8 @@ struct ShellCommand: Sendable {
     /// Absolute path of the shell; the command runs as `<shell> -euo pipefail -c <command>`.
     var shell: String
     var command: String
-    var environment: [String: String]
+    /// The whole environment of the process (nothing else is inherited).
+    var environment: [Environment.Key: String]
     var workingDirectory: String
     /// Absolute path of the attempt's log (stdout and stderr together).
     var logFile: String
@@ -61,14 +62,10 @@ enum ShellRunner {
 
         var options = PlatformOptions()
         options.processGroupID = 0  // its own group, so a timeout can kill every process it started
-        var environment: [Environment.Key: String] = [:]
-        for (name, value) in command.environment {
-            if let key = Environment.Key(rawValue: name) { environment[key] = value }
-        }
         let configuration = Configuration(
             executable: .path(FilePath(command.shell)),
             arguments: ["-euo", "pipefail", "-c", command.command],
-            environment: .custom(environment),
+            environment: .custom(command.environment),
             workingDirectory: FilePath(command.workingDirectory),
             platformOptions: options
         )
@@ -171,7 +168,17 @@ enum ShellRunner {
 /// hold secret values that must not stay on disk unmasked).
 enum StepOutputFile {
     static func consume(_ path: String) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [:] }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            data.append(contentsOf: buffer[..<count])
+        }
+        close(fd)
         unlink(path)
         var outputs: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {

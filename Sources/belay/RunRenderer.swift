@@ -16,11 +16,6 @@ final class RunRenderer: Sendable {
     }
 
     func handle(_ event: JournalEvent) {
-        let before = state.withLock { state in
-            let before = state
-            state.apply(event)
-            return before
-        }
         if event.event == .lockTakenOver, let note = event.note {
             Terminal.printError("belay: \(note)")
         }
@@ -28,13 +23,19 @@ final class RunRenderer: Sendable {
             Terminal.write(event.jsonText.rendered() + "\n", to: .standardOutput)
             return
         }
-        if let text = render(event, before: before) { Terminal.print(text) }
+        let text = state.withLock { state -> String? in
+            // The unwind header needs the state before its first compensation starts.
+            let unwindHeader = event.event == .compensationStarted && state.status != .compensating
+                ? state.pendingCompensations.count : nil
+            state.apply(event)
+            return render(event, state: state, unwindCount: unwindHeader)
+        }
+        if let text { Terminal.print(text) }
     }
 
     private func paint(_ text: String, _ color: Terminal.Color) -> String { Terminal.paint(text, color) }
 
-    private func render(_ event: JournalEvent, before: RunState) -> String? {
-        let after = state.withLock { $0 }
+    private func render(_ event: JournalEvent, state after: borrowing RunState, unwindCount: Int?) -> String? {
         let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
         switch event.event {
         case .runStarted:
@@ -61,8 +62,7 @@ final class RunRenderer: Sendable {
             return "  \(paint("✗", .red)) \(event.step ?? "")  \(duration(event.durationMs))  "
                 + paint("\(event.error ?? "failed")\(tries)", .red) + logTail(event.log, lines: 10)
         case .compensationStarted:
-            guard before.status != .compensating else { return nil }
-            let count = before.pendingCompensations.count
+            guard let count = unwindCount else { return nil }
             return "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
         case .compensationSucceeded:
             return "  \(paint("↺", .green)) \(key?.description ?? "") compensated  \(duration(event.durationMs))"
