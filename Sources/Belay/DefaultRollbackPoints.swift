@@ -36,4 +36,9 @@ public struct GitRollbackPoints: RollbackPoints {
             summary: "workspace restored to the rollback point '\(point)' (\(target.commit.hex.prefix(12)))")
         return RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex)
     }
+
+    public func changesSinceLastCommit(run: String) async throws -> [String]? {
+        guard let last = try await store.last(run: run) else { return nil }
+        return try await store.drift(since: last).map { "\($0.kind.rawValue) \($0.path)" }
+    }
 }

@@ -135,4 +135,44 @@ public struct Engine: Sendable {
             journal: JournalWriter(url: folder.journal))
         return await execution.start(lock: lock)
     }
+
+    /// Continues a paused, stuck or crashed run (DESIGN §5) with `saga` (rebuilt from the run's
+    /// snapshot and variables). The run keeps its failure policy.
+    /// - Parameter force: go on even when files changed outside Belay since the run stopped.
+    /// - Throws: `EngineError` when the run is unknown, finished, locked, or the workspace drifted.
+    public func resume(
+        _ runID: String, saga: Saga, options: RunOptions = RunOptions(), force: Bool = false
+    ) async throws -> RunOutcome {
+        let order = try saga.executionOrder()
+        let folder = RunFolder(workspace: workspace, runID: runID)
+        _ = try folder.state()
+        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        defer { lock.release() }
+        let state = try folder.state()
+        if state.isFinished {
+            throw EngineError(.notResumable, "run \(runID) has ended (\(state.status.rawValue)); there is nothing to resume"
+                + (state.status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : ""))
+        }
+        let crashed = state.status == .running || state.status == .compensating
+        if !crashed, !force {
+            let changes: [String]?
+            do { changes = try await points.changesSinceLastCommit(run: runID) } catch {
+                throw EngineError(.checkpoint, "cannot compare the workspace with the run's last commit: \(error)")
+            }
+            if let changes, !changes.isEmpty {
+                throw EngineError(.workspaceChanged, "files changed outside Belay since run \(runID) stopped:\n"
+                    + changes.map { "  \($0)" }.joined(separator: "\n")
+                    + "\nresume would act on a workspace it does not know; check them, then use --force to go on")
+            }
+        }
+        var options = options
+        if let policy = state.onFailure.flatMap(FailurePolicy.init(rawValue:)) { options.onFailure = policy }
+        let execution = try SagaExecution(
+            saga: saga, order: order, folder: folder, points: points, options: options,
+            journal: JournalWriter(url: folder.journal, lastSeq: state.lastSeq), initialState: state)
+        var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
+        if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
+        if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }
+        return await execution.resume(reason: reason)
+    }
 }

@@ -14,6 +14,10 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case unknownRun
         /// The saga itself is unusable (duplicate ids, unknown `needs`…).
         case invalidSaga
+        /// The run has ended; there is nothing to resume.
+        case notResumable
+        /// Files changed outside Belay since the run stopped (resume refuses unless forced).
+        case workspaceChanged
     }
 
     public var code: Code

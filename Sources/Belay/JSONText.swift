@@ -94,6 +94,10 @@ extension JournalEvent {
                 return .object(object)
             })))
         }
+        if let vars {
+            members.append(("vars", .object(vars.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        add(.source, source)
         add(.phase, phase)
         add(.step, step)
         add(.action, action)

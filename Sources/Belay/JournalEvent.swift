@@ -60,6 +60,10 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var workspace: String?
     public var onFailure: String?
     public var plan: [PlannedPhase]?
+    /// The run's variables (with `--var` overrides), so `resume` rebuilds the same commands.
+    public var vars: [String: String]?
+    /// The playbook file the run was started from (absolute path).
+    public var source: String?
     public var pid: Int32?
     public var host: String?
     public var phase: String?
@@ -92,7 +96,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case seq, time, event, run, playbook, workspace
         case onFailure = "on_failure"
-        case plan, pid, host, phase, step, action, attempt
+        case plan, vars, source, pid, host, phase, step, action, attempt
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
         case outputs, value, error, note, log, point, commit, tree

@@ -4,7 +4,7 @@ import BelaySupport
 extension Saga {
     /// The saga a validated playbook describes: shell actions, the playbook's vars, env, secrets and
     /// defaults, phases in dependency order. `source` (the file's text) is snapshotted into the run folder.
-    public init(playbook: Playbook, source: String? = nil) {
+    public init(playbook: Playbook, source: String? = nil, sourcePath: String? = nil) {
         self.init(
             playbook.name, description: playbook.description,
             vars: Dictionary(playbook.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
@@ -19,6 +19,7 @@ extension Saga {
             }
         }
         self.source = source
+        self.sourcePath = sourcePath
     }
 }
 

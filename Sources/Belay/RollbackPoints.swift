@@ -23,6 +23,14 @@ public protocol RollbackPoints: Sendable {
     /// Makes the workspace exactly the tree of the run's point `point`, and records that restore as a
     /// new commit on the run's history (history is append-only). `nil` when the point does not exist.
     func restore(run: String, point: String) async throws -> RecordedPoint?
+
+    /// Files of the workspace that differ from the run's last recorded commit (`kind path`), or nil
+    /// when this store records nothing.
+    func changesSinceLastCommit(run: String) async throws -> [String]?
+}
+
+extension RollbackPoints {
+    public func changesSinceLastCommit(run: String) async throws -> [String]? { nil }
 }
 
 /// Points that record nothing: for embedding the engine where the workspace needs no snapshots.

@@ -88,6 +88,9 @@ public struct RunState: Sendable, Hashable {
     public var playbook: String?
     public var workspace: String?
     public var onFailure: String?
+    /// The run's variables and playbook file, as `run_started` recorded them.
+    public var vars: [String: String] = [:]
+    public var source: String?
     public var status: Status = .running
     /// The time of the first event (UTC, ISO 8601, as journaled).
     public var startedTime: String?
@@ -107,6 +110,8 @@ public struct RunState: Sendable, Hashable {
     public var stuckAt: StepKey?
     /// Whether the workspace was put back to the `start` point after an unwind.
     public var restored = false
+    /// The last commit Belay recorded on the run's history (any checkpoint, named point or not).
+    public var lastCommit: String?
     /// Lines of the journal that could not be decoded (a torn last line after a crash).
     public var ignoredLines = 0
     public var lastSeq = 0
@@ -171,6 +176,8 @@ public struct RunState: Sendable, Hashable {
             playbook = event.playbook ?? playbook
             workspace = event.workspace ?? workspace
             onFailure = event.onFailure ?? onFailure
+            vars = event.vars ?? vars
+            source = event.source ?? source
             status = .running
             for planned in event.plan ?? [] {
                 var phase = PhaseState(id: planned.id, name: planned.name, parallel: planned.parallel ?? false)
@@ -182,6 +189,7 @@ public struct RunState: Sendable, Hashable {
         case .lockTakenOver:
             break
         case .checkpointRecorded:
+            lastCommit = event.commit ?? lastCommit
             if let point = event.point, let commit = event.commit {
                 if points[point] == nil { pointOrder.append(point) }
                 points[point] = commit
@@ -235,6 +243,8 @@ public struct RunState: Sendable, Hashable {
                 $0.value = event.value ?? $0.value
                 $0.error = nil
             }
+            // Re-run after a pause and succeeded: the run is no longer failing there.
+            if failure?.step == key { failure = nil }
         case .stepFailed, .stepWarning:
             guard let key = key(event) else { break }
             updateStep(key) {
@@ -288,6 +298,7 @@ public struct RunState: Sendable, Hashable {
             settlePhase(event.phase)
         case .workspaceRestored:
             restored = true
+            lastCommit = event.commit ?? lastCommit
         case .runCompleted:
             status = .completed
         case .runCompensated:

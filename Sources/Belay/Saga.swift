@@ -47,6 +47,8 @@ public struct Saga: Sendable {
     public var defaultRetry: RetryPolicy
     /// The playbook text, snapshotted into the run folder as `playbook.yml`.
     public var source: String?
+    /// The playbook file (journaled, so `resume` can tell whether it changed since).
+    public var sourcePath: String?
 
     public init(
         _ name: String, description: String? = nil, vars: [String: String] = [:], env: [String: String] = [:],

@@ -108,6 +108,8 @@ final class SagaExecution: Sendable {
             started.playbook = saga.name
             started.workspace = folder.workspace.path
             started.onFailure = options.onFailure.rawValue
+            started.vars = saga.vars.isEmpty ? nil : saga.vars
+            started.source = saga.sourcePath
             started.pid = getpid()
             started.host = ProcessInfo.processInfo.hostName
             started.plan = order.map {
@@ -148,28 +150,29 @@ final class SagaExecution: Sendable {
         return outcome(.completed)
     }
 
-    /// Runs one phase's steps; returns the first critical failure.
-    func runPhase(_ phase: Phase) async -> RunState.Failure? {
+    /// Runs one phase's steps (all of them, or `only` those); returns the first critical failure.
+    func runPhase(_ phase: Phase, only selection: [Step]? = nil) async -> RunState.Failure? {
+        let steps = selection ?? phase.steps
         if !phase.parallel {
-            for step in phase.steps {
+            for step in steps {
                 if case .failed(let failure) = await runStep(step, in: phase) { return failure }
             }
             return nil
         }
-        let limit = max(1, phase.maxParallel ?? phase.steps.count)
+        let limit = max(1, phase.maxParallel ?? steps.count)
         return await withTaskGroup(of: StepResult.self) { group in
             var next = 0
             var failure: RunState.Failure?
-            while next < min(limit, phase.steps.count) {
-                let step = phase.steps[next]
+            while next < min(limit, steps.count) {
+                let step = steps[next]
                 group.addTask { await self.runStep(step, in: phase) }
                 next += 1
             }
             while let result = await group.next() {
                 if case .failed(let stepFailure) = result, failure == nil { failure = stepFailure }
                 // After a critical failure, let the steps in flight finish but start no new one.
-                if failure == nil, next < phase.steps.count {
-                    let step = phase.steps[next]
+                if failure == nil, next < steps.count {
+                    let step = steps[next]
                     group.addTask { await self.runStep(step, in: phase) }
                     next += 1
                 }
@@ -388,6 +391,7 @@ final class SagaExecution: Sendable {
         case .compensate:
             return await unwind(after: failure)
         case .pause:
+            await recordStopCommit(event: "paused", phase: failure.step.phase)
             var paused = event(.runPaused)
             paused.failedStep = failure.step.description
             paused.error = failure.error
@@ -396,6 +400,19 @@ final class SagaExecution: Sendable {
         case .stop:
             return finishFailed(failure)
         }
+    }
+
+    /// A commit of the workspace as Belay leaves it (no point name), so a later `resume` can tell
+    /// files changed outside Belay from those its own steps changed.
+    func recordStopCommit(event kind: String, phase: String) async {
+        guard let recorded = try? await points.record(
+            run: runID, event: kind, phase: phase.isEmpty ? "start" : phase, point: nil,
+            summary: "the workspace as the run left it (\(kind))")
+        else { return }
+        var checkpoint = event(.checkpointRecorded, phase: phase)
+        checkpoint.commit = recorded.commit
+        checkpoint.tree = recorded.tree
+        recordLater(checkpoint)
     }
 
     func finishFailed(_ failure: RunState.Failure) -> RunOutcome {

@@ -14,6 +14,7 @@ extension SagaExecution {
                 return failed
             }
             if let stuck = batch.first(where: failures.contains) {
+                await recordStopCommit(event: "stuck", phase: stuck.phase)
                 var event = event(.runStuck, phase: stuck.phase, step: stuck.step)
                 let step = currentState.step(stuck)
                 event.failedStep = failure?.step.description

@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.run(
-                Saga(playbook: model, source: source),
+                Saga(playbook: model, source: source, sourcePath: URL(fileURLWithPath: playbook).standardizedFileURL.path),
                 options: RunOptions(runID: runID, onFailure: onFailure, observer: { renderer.handle($0) }))
         } catch let error as EngineError {
             Terminal.printError("belay: \(error.message)")

@@ -8,11 +8,13 @@ import Synchronization
 final class RunRenderer: Sendable {
     private let json: Bool
     private let workspace: URL
-    private let state = Mutex(RunState())
+    private let state: Mutex<RunState>
 
-    init(json: Bool, workspace: URL) {
+    /// `initial`: the state of a run being resumed, so counts and phase numbers stay right.
+    init(json: Bool, workspace: URL, initial: RunState = RunState()) {
         self.json = json
         self.workspace = workspace
+        self.state = Mutex(initial)
     }
 
     func handle(_ event: JournalEvent) {
@@ -41,13 +43,14 @@ final class RunRenderer: Sendable {
         case .runStarted:
             return "\(paint("Belay", .bold)) run \(event.run ?? "") · playbook \(event.playbook ?? "") · workspace \(event.workspace ?? "")"
         case .runResumed:
-            return "\(paint("Belay", .bold)) resuming run \(event.run ?? "")"
+            return "\(paint("Belay", .bold)) resuming run \(event.run ?? "")" + (event.note.map { paint(" · \($0)", .dim) } ?? "")
         case .phaseStarted:
             let index = (after.phases.firstIndex { $0.id == event.phase } ?? 0) + 1
             let phase = after.phase(event.phase ?? "")
             let title = phase?.name.map { " — \($0)" } ?? ""
             return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "")\(title)", .bold)
         case .checkpointRecorded:
+            guard event.point != nil else { return nil }
             return paint("  ⚑ rollback point \(event.point ?? "") (\(short(event.commit)))", .dim)
         case .stepSucceeded:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
