@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
         .testTarget(name: "BelayGitTests", dependencies: ["BelayGit"]),
         .testTarget(name: "BelaySupportTests", dependencies: ["BelaySupport"]),
         .testTarget(

@@ -29,8 +29,7 @@ extension Repository {
         for write in changes.writes {
             try writeWorktreeFile(write)
         }
-        var tree = try writeIndexTree()
-        if tree != target {
+        if try writeIndexTree() != target {
             // Cannot happen unless the worktree changed while we wrote it; the index then follows the
             // target, so the next snapshot re-hashes whatever differs.
             var oid = target.oid
@@ -38,7 +37,6 @@ extension Repository {
             try check(git_tree_lookup(&targetTree, handle, &oid), "reading tree \(target)")
             defer { git_tree_free(targetTree) }
             try check(git_index_read_tree(index, targetTree), "restoring the index to \(target)")
-            tree = target
         }
         try saveIndex()
     }

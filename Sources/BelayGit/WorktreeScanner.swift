@@ -155,14 +155,24 @@ final class WorktreeScanner {
 
         var position = 0
         if git_index_find(&position, index, path) == 0, let entry = git_index_get_byindex(index, position) {
-            if !seen[position] {
-                seen[position] = true
-                seenCount += 1
+            if isClean(entry.pointee, info: info, mode: mode) {
+                markSeen(position)
+                return
             }
-            if isClean(entry.pointee, info: info, mode: mode) { return }
+            guard let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK)
+            else { return }  // deleted while we looked: its entry goes with the other deletions
+            markSeen(position)
+            pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
+        } else if let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK) {
+            pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
         }
-        let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK)
-        pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
+    }
+
+    private func markSeen(_ position: Int) {
+        if !seen[position] {
+            seen[position] = true
+            seenCount += 1
+        }
     }
 
     /// `.`, `..`, and the `.git` / `.belay` directories that must never be snapshotted.
@@ -189,18 +199,25 @@ final class WorktreeScanner {
 
     // MARK: Content
 
+    /// Stores the file's content as a blob; nil when the file vanished since it was listed.
     private func storeContent(
         name: UnsafePointer<CChar>, in dirFD: Int32, path: String, info: stat, isSymlink: Bool
-    ) throws -> git_oid {
+    ) throws -> git_oid? {
         if isSymlink {
             let capacity = max(Int(info.st_size) + 1, 256)
             if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
             let length = scratch.withUnsafeMutableBytes { readlinkat(dirFD, name, $0.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
-            guard length >= 0 else { throw GitError.fromErrno(errno, operation: "reading symlink \(path)") }
+            guard length >= 0 else {
+                if errno == ENOENT { return nil }
+                throw GitError.fromErrno(errno, operation: "reading symlink \(path)")
+            }
             return try scratch.withUnsafeBytes { try repository.writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
         }
         let fd = openat(dirFD, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "reading \(path)") }
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw GitError.fromErrno(errno, operation: "reading \(path)")
+        }
         defer { close(fd) }
         let size = Int(info.st_size)
         if size > Self.streamThreshold {

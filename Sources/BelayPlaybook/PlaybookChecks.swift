@@ -56,7 +56,7 @@ struct PlaybookChecks {
             for need in source.needs where !known.contains(need.name) {
                 error(
                     "unknown phase '\(need.name)' in needs", at: need.node,
-                    hint: Suggestion.closest(to: need.name, among: phaseIDs).map { "did you mean '\($0)'?" }
+                    hint: NameSuggestion.hint(for: need.name, among: phaseIDs)
                         ?? "phases: \(phaseIDs.joined(separator: ", "))")
             }
         }
@@ -101,11 +101,14 @@ struct PlaybookChecks {
                     guard case .scalar(let scalar) = node else { continue }
                     let template = Template(scalar.string)
                     for (text, offset) in template.invalidPlaceholders {
+                        let inner = text.dropFirst(2).dropLast(2).trimmingWhitespace()
                         error(
                             "malformed placeholder \(text) in \(field)",
                             at: placeholderLocation(node, offset: offset, raw: text),
-                            hint: "write {{ vars.NAME }} or {{ steps.PHASE.STEP.KEY }}; for literal braces, "
-                                + "put the text in a variable and use {{ vars.NAME }}")
+                            hint: variables.contains(inner)
+                                ? "did you mean {{ vars.\(inner) }}?"
+                                : "write {{ vars.NAME }} or {{ steps.PHASE.STEP.KEY }}; for literal braces, "
+                                    + "put the text in a variable and use {{ vars.NAME }}")
                     }
                     for segment in template.segments {
                         guard case .placeholder(let reference, let offset) = segment else { continue }
@@ -115,7 +118,7 @@ struct PlaybookChecks {
                         case .variable(let name) where !variables.contains(name):
                             error(
                                 "unknown variable '\(name)' in \(field)", at: location,
-                                hint: Suggestion.closest(to: name, among: variables).map { "did you mean '\($0)'?" }
+                                hint: NameSuggestion.hint(for: name, among: variables)
                                     ?? "declare it under vars: (for example vars: { \(name): \"...\" })")
                         case .variable:
                             break
@@ -139,16 +142,13 @@ struct PlaybookChecks {
     ) -> (message: String, hint: String?)? {
         let phases = draft.playbook.phases
         guard let targetPhase = phases.firstIndex(where: { $0.id == phaseID }) else {
-            return (
-                "unknown phase '\(phaseID)' in {{ steps.\(phaseID).\(stepID).… }}",
-                Suggestion.closest(to: phaseID, among: phaseIDs).map { "did you mean '\($0)'?" }
-            )
+            return ("unknown phase '\(phaseID)'", NameSuggestion.hint(for: phaseID, among: phaseIDs))
         }
         let stepIDs = phases[targetPhase].steps.map(\.id)
         guard let targetStep = stepIDs.firstIndex(of: stepID) else {
             return (
                 "unknown step '\(phaseID)/\(stepID)'",
-                Suggestion.closest(to: stepID, among: stepIDs).map { "did you mean '\($0)'?" }
+                NameSuggestion.hint(for: stepID, among: stepIDs)
                     ?? "steps of phase '\(phaseID)': \(stepIDs.joined(separator: ", "))"
             )
         }
@@ -191,7 +191,7 @@ struct PlaybookChecks {
         for name in overrides.keys.sorted() where !variables.contains(name) {
             error(
                 "--var \(name) sets a variable the playbook does not declare", at: draft.varsAnchor,
-                hint: Suggestion.closest(to: name, among: variables).map { "did you mean '\($0)'?" }
+                hint: NameSuggestion.hint(for: name, among: variables)
                     ?? "declare it under vars: with a default value")
         }
     }

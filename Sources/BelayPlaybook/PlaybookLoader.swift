@@ -45,7 +45,7 @@ public enum PlaybookLoader {
     public static func analyze(text: String, file: String, overrides: [String: String] = [:]) -> Analysis {
         let reader = YAMLReader(file: file, text: text)
         guard let draft = PlaybookParser(reader: reader).parse() else {
-            return Analysis(playbook: nil, diagnostics: sorted(reader.diagnostics))
+            return Analysis(playbook: nil, diagnostics: sorted(reader.diagnostics.map(explainingTabs)))
         }
         var checks = PlaybookChecks(reader: reader, draft: draft)
         checks.run(overrides: overrides)
@@ -83,6 +83,17 @@ public enum PlaybookLoader {
                     hint: exists ? "check the file's permissions" : "check the path")
             ])
         }
+    }
+
+    /// libyaml reports a tab in the indentation as "found character that cannot start any token";
+    /// say what the character is.
+    private static func explainingTabs(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard diagnostic.hint == nil, diagnostic.message.hasPrefix("YAML syntax error"),
+            let line = diagnostic.sourceLine, line.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t")
+        else { return diagnostic }
+        var explained = diagnostic
+        explained.hint = "this line is indented with a tab; YAML allows only spaces"
+        return explained
     }
 
     /// File order: by line, then column; equal positions keep the order they were found in.

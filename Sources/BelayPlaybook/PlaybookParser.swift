@@ -9,8 +9,7 @@ struct PlaybookParser {
     func parse() -> PlaybookDraft? {
         guard let root = reader.root() else { return nil }
         guard
-            let fields = reader.mapping(
-                root, "the playbook", allowed: PlaybookSchema.playbook, required: ["name", "phases"])
+            let fields = fields(root, "the playbook", allowed: PlaybookSchema.playbook, required: ["name", "phases"])
         else { return nil }
 
         var playbook = Playbook(name: "", phases: [])
@@ -109,7 +108,7 @@ struct PlaybookParser {
     private func phase(_ node: Node, defaults: Defaults) -> (Phase, PhaseSource)? {
         let label = peekID(node).map { "phase '\($0)'" } ?? "a phase"
         guard
-            let fields = reader.mapping(node, label, allowed: PlaybookSchema.phase, required: ["id", "steps"])
+            let fields = self.fields(node, label, allowed: PlaybookSchema.phase, required: ["id", "steps"])
         else { return nil }
         var phase = Phase(id: "", steps: [])
         var source = PhaseSource(node: node, idNode: nil, needs: [], steps: [])
@@ -157,7 +156,7 @@ struct PlaybookParser {
 
     private func step(_ node: Node, defaults: Defaults) -> (Step, StepSource)? {
         let label = peekID(node).map { "step '\($0)'" } ?? "a step"
-        guard let fields = reader.mapping(node, label, allowed: PlaybookSchema.step, required: ["id"]) else {
+        guard let fields = self.fields(node, label, allowed: PlaybookSchema.step, required: ["id"]) else {
             return nil
         }
         var source = StepSource(node: node, idNode: nil, templates: [])
@@ -224,7 +223,10 @@ struct PlaybookParser {
     private func checkCompensation(_ step: Step, kind: String?, fields: Fields, label: String) {
         switch kind {
         case "run":
-            if !fields.has("compensate"), !step.irreversible, let key = fields.keyNode("run") {
+            if !fields.has("compensate"), !step.irreversible,
+                !misspeltKeys(fields.node, allowed: PlaybookSchema.step).contains("compensate"),
+                let key = fields.keyNode("run")
+            {
                 reader.error(
                     "\(label) runs a command but has no compensate", at: key,
                     hint: "add compensate: <a command that undoes it>, or irreversible: true if it cannot be undone")
@@ -260,7 +262,7 @@ struct PlaybookParser {
     private func gate(_ node: Node, _ label: String) -> GateAction {
         var gate = GateAction(policy: "")
         guard
-            let fields = reader.mapping(node, "the gate of \(label)", allowed: PlaybookSchema.gate, required: ["policy"])
+            let fields = self.fields(node, "the gate of \(label)", allowed: PlaybookSchema.gate, required: ["policy"])
         else { return gate }
         if let node = fields["policy"], let policy = nonEmptyString(node, "gate.policy") { gate.policy = policy }
         if let node = fields["on_conditional"], let value = choice(node, "gate.on_conditional", GateAction.OnConditional.self) {
@@ -272,7 +274,7 @@ struct PlaybookParser {
     private func approval(_ node: Node, _ label: String) -> (ApprovalAction, Node?) {
         var approval = ApprovalAction(message: "")
         guard
-            let fields = reader.mapping(
+            let fields = self.fields(
                 node, "the approval of \(label)", allowed: PlaybookSchema.approval, required: ["message"])
         else { return (approval, nil) }
         var messageNode: Node?
@@ -285,6 +287,29 @@ struct PlaybookParser {
             approval.onTimeout = value
         }
         return (approval, messageNode)
+    }
+
+    /// `reader.mapping` with the required-key check done here: a missing key is not reported when an
+    /// unknown key is its likely misspelling (`step:` for `steps:`), which is already reported with
+    /// "did you mean".
+    private func fields(_ node: Node, _ what: String, allowed: [String], required: [String]) -> Fields? {
+        guard let fields = reader.mapping(node, what, allowed: allowed) else { return nil }
+        let misspelt = misspeltKeys(node, allowed: allowed)
+        for key in required where !fields.has(key) && !misspelt.contains(key) {
+            reader.error("\(what) is missing the required key '\(key)'", at: node)
+        }
+        return fields
+    }
+
+    /// The allowed keys that some unknown key of this mapping is a near miss of.
+    private func misspeltKeys(_ node: Node, allowed: [String]) -> Set<String> {
+        guard case .mapping(let mapping) = node else { return [] }
+        var result = Set<String>()
+        for key in mapping.keys {
+            guard let name = key.string, !allowed.contains(name) else { continue }
+            if let match = Suggestion.closest(to: name, among: allowed) { result.insert(match) }
+        }
+        return result
     }
 
     // MARK: Values

@@ -1,3 +1,5 @@
+import BelaySupport
+
 /// What a run of a playbook would do, without running anything: the phases in order, each step's
 /// commands with the variables filled in, the rollback points, and the unwind a failure would cause.
 ///
@@ -23,6 +25,9 @@ public struct PlaybookPlan: Sendable, Hashable {
         public var compensate: String?
         public var irreversible: Bool
         public var critical: Bool
+        /// How the step runs when that differs from a plain single try: `timeout 2m`,
+        /// `retry 3 attempts, delay 2s, backoff ×2`, `idempotent`.
+        public var options: [String]
     }
 
     /// One entry of the unwind after a failure, in the order it happens.
@@ -128,9 +133,19 @@ public struct PlaybookPlan: Sendable, Hashable {
             case .gate(let gate): ("gate", "gate \(gate.policy) (conditional: \(gate.onConditional.rawValue))")
             case .approval(let approval): ("approval", "ask: \(render(approval.message))")
             }
+        var options: [String] = []
+        if let timeout = step.timeout { options.append("timeout \(DurationFormat.format(timeout))") }
+        if let retry = step.retry, retry.attempts > 1 {
+            let backoff = retry.backoff == retry.backoff.rounded() ? "\(Int(retry.backoff))" : "\(retry.backoff)"
+            options.append(
+                "retry \(retry.attempts) attempts, delay \(DurationFormat.format(retry.delay)), backoff ×\(backoff), "
+                    + "max delay \(DurationFormat.format(retry.maxDelay))")
+        }
+        if step.idempotent { options.append("idempotent") }
         return PlannedStep(
             id: step.id, name: step.name, kind: kind, forward: forward, verify: step.verify.map(render),
-            compensate: step.compensate.map(render), irreversible: step.irreversible, critical: step.critical)
+            compensate: step.compensate.map(render), irreversible: step.irreversible, critical: step.critical,
+            options: options)
     }
 }
 

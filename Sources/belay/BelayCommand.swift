@@ -7,6 +7,9 @@ struct BelayCommand: AsyncParsableCommand {
         commandName: "belay",
         abstract: "Run staged deployments as sagas with compensation, git rollback points and a go/no-go gate.",
         version: BelayVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, RunCommand.self, ResumeCommand.self, StatusCommand.self,
+            RunsCommand.self, GateCommand.self,
+        ]
     )
 }

@@ -19,7 +19,8 @@ struct PlanCommand: ParsableCommand {
 
             Examples:
               belay plan playbooks/quickstart.yml
-              belay plan playbooks/quickstart.yml --var version=2.0.0 --fail-at release/switch
+              belay plan playbooks/quickstart.yml --var version=2.0.0
+              belay plan playbooks/quickstart.yml --fail-at release/switch
               belay plan deploy.yml --json | jq '.points'
             """
     )

@@ -37,6 +37,7 @@ enum PlanRenderer {
                 line(title)
                 line(field(step.kind, step.forward))
                 if let verify = step.verify { line(field("verify", verify)) }
+                if !step.options.isEmpty { line(field("options", step.options.joined(separator: ", "))) }
                 if let compensate = step.compensate {
                     line(field("compensate", compensate))
                 } else {
@@ -63,7 +64,9 @@ enum PlanRenderer {
                     }
                     number += 1
                     let what = entry.compensate ?? "nothing to undo (\(entry.note ?? ""))"
-                    line(field("\(number). compensate \(entry.phase)/\(entry.step)", what, width: 0))
+                    let label = "  \(number). compensate \(entry.phase)/\(entry.step):"
+                    let indent = "\n" + String(repeating: " ", count: label.count + 1)
+                    line(label + " " + what.trimmingWhitespace().split(separator: "\n").joined(separator: indent))
                 }
                 number += 1
                 line("  \(number). restore workspace to start (\(failure.restorePoint))")
@@ -96,7 +99,7 @@ enum PlanRenderer {
                         [
                             "id": step.id, "name": step.name ?? NSNull(), "kind": step.kind, "forward": step.forward,
                             "verify": step.verify ?? NSNull(), "compensate": step.compensate ?? NSNull(),
-                            "critical": step.critical, "irreversible": step.irreversible,
+                            "critical": step.critical, "irreversible": step.irreversible, "options": step.options,
                         ]
                     },
                 ]

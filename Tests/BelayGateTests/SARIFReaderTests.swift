@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import BelayGate
+
+@Suite struct SARIFReaderTests {
+    @Test func severalRunsKindsLevelsBandsAndSuppressions() throws {
+        let s = try #require(SARIFReader.read(file: fixture("sarif/multi-run.sarif")).value)
+        #expect(s.findings == 13)
+        #expect(s.critical == 3)
+        #expect(s.high == 4)
+        #expect(s.highOrAbove == 7)
+        #expect(s.medium == 2)
+        #expect(s.mediumOrAbove == 9)
+        #expect(s.low == 2)
+        #expect(s.errors == 3)
+        #expect(s.worst.first == "high js/sql-injection: user input reaches a query (src/db.js:42)")
+        #expect(s.metrics.values == [
+            "findings": 13, "critical": 3, "high_or_above": 7, "medium_or_above": 9, "errors": 3,
+        ])
+    }
+
+    @Test(arguments: [
+        ("9.0", SARIFSeverity.critical), ("8.9", .high), ("7.0", .high), ("6.9", .medium), ("4.0", .medium),
+        ("3.9", .low), ("0.1", .low), ("0.0", .none),
+    ])
+    func securitySeverityFollowsGitHubBands(score: String, expected: SARIFSeverity) {
+        let rule: [String: Any] = ["properties": ["security-severity": score]]
+        #expect(SARIFReader.severity(result: [:], rule: rule, level: "error") == expected)
+    }
+
+    @Test func severityFallsBackToTagsThenLevel() {
+        #expect(SARIFReader.severity(result: [:], rule: ["properties": ["tags": ["Medium"]]], level: "error") == .medium)
+        #expect(SARIFReader.severity(result: [:], rule: nil, level: "error") == .high)
+        #expect(SARIFReader.severity(result: [:], rule: nil, level: "warning") == .medium)
+        #expect(SARIFReader.severity(result: [:], rule: nil, level: "note") == .low)
+        #expect(SARIFReader.severity(result: [:], rule: nil, level: "none") == .none)
+    }
+
+    @Test func levelFallsBackToTheRuleDefaultThenWarning() throws {
+        let log = """
+            { "version": "2.1.0", "runs": [ { "tool": { "driver": { "name": "t", "rules": [
+              { "id": "r-error", "defaultConfiguration": { "level": "error" } }, { "id": "r-plain" } ] } },
+              "results": [ { "ruleId": "r-error" }, { "ruleIndex": 0 }, { "ruleId": "r-plain" }, { "ruleId": "r-error", "level": "note" } ] } ] }
+            """
+        let s = try #require(SARIFReader.read(data: Data(log.utf8), name: "t.sarif").value)
+        #expect(s.findings == 4)
+        #expect(s.errors == 2)
+        #expect([s.high, s.medium, s.low] as [Int] == [2, 1, 1])
+    }
+
+    @Test func anIncompleteScanIsUnreadableNotClean() {
+        guard case .unreadable(let reason) = SARIFReader.read(file: fixture("sarif/failed-run.sarif")) else {
+            Issue.record("expected unreadable")
+            return
+        }
+        #expect(reason.contains("did not complete"))
+        #expect(reason.contains("out of memory"))
+    }
+
+    @Test func aCleanScanIsOkWithZeroFindings() throws {
+        let s = try #require(SARIFReader.read(file: fixture("sarif/clean.sarif")).value)
+        #expect(s.findings == 0)
+    }
+
+    @Test func brokenJSONIsUnreadable() {
+        guard case .unreadable(let reason) = SARIFReader.read(file: fixture("sarif/truncated.sarif")) else {
+            Issue.record("expected unreadable")
+            return
+        }
+        #expect(reason.contains("not valid JSON"))
+    }
+}

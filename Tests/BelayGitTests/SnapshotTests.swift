@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+@testable import BelayGit
+
+@Suite struct SnapshotTests {
+    @Test func recordsAddedModifiedAndDeletedFiles() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("keep.txt", "one\n")
+        try ws.write("change.txt", "a\nb\nc\n")
+        try ws.write("gone.txt", "bye\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let start = try await store.record(run: "r1", event: "start", phase: "start", point: "start")
+
+        try ws.write("change.txt", "a\nB\nc\nd\n")
+        try ws.remove("gone.txt")
+        try ws.write("dir/new.txt", "new\n")
+        let next = try await store.record(run: "r1", event: "phase_completed", phase: "p1", point: "p1")
+
+        let files = try ws.stateTree(next.tree.hex)
+        #expect(Set(files.keys) == ["keep.txt", "change.txt", "dir/new.txt"])
+        let changes = try await store.changes(from: start, to: next)
+        #expect(changes == [
+            FileChange(path: "change.txt", kind: .modified, linesAdded: 2, linesRemoved: 1),
+            FileChange(path: "dir/new.txt", kind: .added, linesAdded: 1),
+            FileChange(path: "gone.txt", kind: .deleted, linesRemoved: 1),
+        ])
+        #expect(next.commit != start.commit)
+        #expect(try await store.snapshotTree() == next.tree)
+    }
+
+    @Test func keepsSymlinksExecutableBitBinaryAndUnicodeNames() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("run.sh", "#!/bin/sh\necho hi\n", executable: true)
+        try ws.write("plain.txt", "text\n")
+        try ws.symlink("link", to: "plain.txt")
+        try ws.symlink("dangling", to: "nowhere/at/all")
+        let binary = Data((0..<2048).map { UInt8($0 % 256) })
+        try ws.write("blob.bin", binary)
+        try ws.write("données/résumé é 日本.txt", "unicode\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let point = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+
+        let files = try ws.stateTree(point.tree.hex)
+        #expect(files["run.sh"]?.mode == "100755")
+        #expect(files["plain.txt"]?.mode == "100644")
+        #expect(files["link"]?.mode == "120000")
+        #expect(files["dangling"]?.mode == "120000")
+        #expect(files["blob.bin"]?.mode == "100644")
+        #expect(files["données/résumé é 日本.txt"] != nil)
+
+        // Wreck everything, then restore.
+        for name in ["run.sh", "plain.txt", "link", "dangling", "blob.bin", "données"] { try ws.remove(name) }
+        try ws.write("run.sh", "changed\n")
+        try ws.write("link", "now a file\n")
+        try await store.restore(point)
+
+        #expect(try ws.isExecutable("run.sh"))
+        #expect(try ws.read("run.sh") == "#!/bin/sh\necho hi\n")
+        #expect(!(try ws.isExecutable("plain.txt")))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: ws.file("link").path) == "plain.txt")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: ws.file("dangling").path) == "nowhere/at/all")
+        #expect(try Data(contentsOf: ws.file("blob.bin")) == binary)
+        #expect(try ws.read("données/résumé é 日本.txt") == "unicode\n")
+        #expect(try await store.snapshotTree() == point.tree)
+    }
+
+    @Test func executableBitChangeIsAModification() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("tool", "x\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let start = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ws.file("tool").path)
+        let drift = try await store.drift(since: start)
+        #expect(drift.map(\.path) == ["tool"])
+        #expect(drift.first?.kind == .modified)
+        try await store.restore(start)
+        #expect(!(try ws.isExecutable("tool")))
+    }
+
+    @Test func honoursBelayignoreAndNeverIncludesBelayOrGitDirectories() async throws {
+        let ws = try TestWorkspace()
+        try ws.write(".belayignore", "# build output\n*.log\nbuild/\n/secret.txt\n!keep.log\ndocs/**/*.tmp\n")
+        try ws.write("app.txt", "app\n")
+        try ws.write("debug.log", "noise\n")
+        try ws.write("keep.log", "kept\n")
+        try ws.write("sub/deep.log", "noise\n")
+        try ws.write("build/out.o", "obj\n")
+        try ws.write("sub/build/x", "obj\n")
+        try ws.write("secret.txt", "s\n")
+        try ws.write("sub/secret.txt", "not anchored here\n")
+        try ws.write("docs/a/b/c.tmp", "t\n")
+        try ws.write("docs/a/c.md", "m\n")
+        try ws.write("vendor/lib/.git/HEAD", "ref: refs/heads/main\n")
+        try ws.write("vendor/lib/code.c", "int x;\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let tree = try await store.snapshotTree()
+
+        let files = Set(try ws.stateTree(tree.hex).keys)
+        #expect(files == [".belayignore", "app.txt", "keep.log", "sub/secret.txt", "docs/a/c.md", "vendor/lib/code.c"])
+        #expect(FileManager.default.fileExists(atPath: ws.file(".belay/git/HEAD").path))
+    }
+
+    @Test func restoreDeletesUntrackedFilesButKeepsIgnoredOnes() async throws {
+        let ws = try TestWorkspace()
+        try ws.write(".belayignore", "cache/\n*.tmp\n")
+        try ws.write("a.txt", "a\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let start = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+
+        try ws.write("cache/big.bin", "ignored\n")
+        try ws.write("scratch.tmp", "ignored\n")
+        try ws.write("made/by/phase.txt", "new\n")
+        try ws.write("a.txt", "changed\n")
+        try ws.remove("a.txt")
+        try ws.write("a/b.txt", "a is now a directory\n")
+        _ = try await store.record(run: "r", event: "phase_completed", phase: "p1", point: "p1")
+
+        try await store.restore(start)
+        #expect(try ws.read("a.txt") == "a\n")
+        #expect(!ws.exists("made"))
+        #expect(try ws.read("cache/big.bin") == "ignored\n")
+        #expect(try ws.read("scratch.tmp") == "ignored\n")
+        #expect(FileManager.default.fileExists(atPath: ws.file(".belay/git/HEAD").path))
+        #expect(try await store.snapshotTree() == start.tree)
+        #expect(try await store.drift(since: start).isEmpty)
+    }
+
+    @Test func driftListsAddedModifiedAndDeletedPaths() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("same.txt", "s\n")
+        try ws.write("edit.txt", "1\n")
+        try ws.write("drop.txt", "d\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let point = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        #expect(try await store.drift(since: point).isEmpty)
+
+        try ws.write("edit.txt", "2\n")
+        try ws.remove("drop.txt")
+        try ws.write("extra.txt", "e\n")
+        let drift = try await store.drift(since: point)
+        #expect(drift.map(\.path) == ["drop.txt", "edit.txt", "extra.txt"])
+        #expect(drift.map(\.kind) == [.deleted, .modified, .added])
+    }
+
+    @Test func sameSizeEditInTheSameInstantIsStillSeen() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("f.txt", "aaaa\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let first = try await store.snapshotTree()
+        // Same size, and possibly the same coarse timestamp as the index just written.
+        try ws.write("f.txt", "bbbb\n")
+        let second = try await store.snapshotTree()
+        #expect(first != second)
+        // A fresh store reads the index from disk and must agree.
+        let reopened = try CheckpointStore(workspace: ws.url)
+        try ws.write("f.txt", "cccc\n")
+        #expect(try await reopened.snapshotTree() != second)
+    }
+
+    @Test func aFileReplacedByADirectoryAndBackRoundTrips() async throws {
+        let ws = try TestWorkspace()
+        try ws.write("node", "a file\n")
+        let store = try CheckpointStore(workspace: ws.url)
+        let asFile = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        try ws.remove("node")
+        try ws.write("node/child.txt", "now a directory\n")
+        let asDirectory = try await store.record(run: "r", event: "phase_completed", phase: "p", point: "p")
+        #expect(Set(try ws.stateTree(asDirectory.tree.hex).keys) == ["node/child.txt"])
+
+        try await store.restore(asFile)
+        #expect(try ws.read("node") == "a file\n")
+        #expect(try await store.snapshotTree() == asFile.tree)
+        try await store.restore(asDirectory)
+        #expect(try ws.read("node/child.txt") == "now a directory\n")
+        #expect(try await store.snapshotTree() == asDirectory.tree)
+    }
+}
