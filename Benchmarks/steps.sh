@@ -59,7 +59,7 @@ per_step=$(awk -v b="$belay_ms" -v l="$loop_ms" -v n="$TOTAL" 'BEGIN { printf "%
 
 points=$(git --git-dir "$work/ws1/.belay/git" for-each-ref --format='%(refname)' "refs/belay/points/bench-1/" | wc -l)
 
-echo "workspace root:    $work"
+[ -n "${KEEP:-}" ] && echo "workspaces kept in: $work"
 echo "steps:             $TOTAL ($PHASES phases × $STEPS), median of $RUNS runs"
 echo "belay run:         ${belay_ms} ms   (runs: ${belay_times[*]})"
 echo "bash -c true loop: ${loop_ms} ms   (runs: ${loop_times[*]})"
