@@ -7,6 +7,13 @@ struct BelayCommand: AsyncParsableCommand {
         commandName: "belay",
         abstract: "Run staged deployments as sagas with compensation, git rollback points and a go/no-go gate.",
         version: BelayVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, GateCommand.self]
+        subcommands: [
+            // Author and check a playbook.
+            ValidateCommand.self, PlanCommand.self,
+            // Run and operate.
+            RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self,
+            // Decide.
+            GateCommand.self,
+        ]
     )
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Per-step overhead of the saga engine: a 200-step playbook (20 phases × 10 steps of `true`, each
+# with a compensation) against a plain bash loop spawning `bash -c true` 200 times, in the same run.
+# Prints both medians, the ratio and the overhead per step; checks the 21 rollback points.
+set -euo pipefail
+: "${BELAY:?set BELAY to the belay binary (make bench does)}"
+RUNS="${RUNS:-5}"
+PHASES=20
+STEPS=10
+TOTAL=$((PHASES * STEPS))
+TARGET_RATIO="${TARGET_RATIO:-3}"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/belay-bench-steps.XXXXXX")"
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+# The playbook, generated once.
+playbook="$work/steps.yml"
+{
+  echo "name: bench-steps"
+  echo "phases:"
+  for p in $(seq 1 "$PHASES"); do
+    echo "  - id: p$p"
+    echo "    steps:"
+    for s in $(seq 1 "$STEPS"); do
+      echo "      - { id: s$s, run: \"true\", compensate: \"true\" }"
+    done
+  done
+} > "$playbook"
+
+# A workspace with a few files, fresh for every timed run.
+make_workspace() {
+  local ws="$1" i
+  mkdir -p "$ws/src" "$ws/config"
+  for i in $(seq 1 20); do echo "file $i" > "$ws/src/file$i.txt"; done
+  echo "version: 1" > "$ws/config/app.yml"
+}
+
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+belay_times=()
+loop_times=()
+for i in $(seq 1 "$RUNS"); do
+  ws="$work/ws$i"
+  make_workspace "$ws"
+  start=$(now_ms)
+  "$BELAY" run "$playbook" --workspace "$ws" --run-id "bench-$i" > "$work/out$i.txt"
+  belay_times+=($(( $(now_ms) - start )))
+
+  start=$(now_ms)
+  for _ in $(seq 1 "$TOTAL"); do bash -c true; done
+  loop_times+=($(( $(now_ms) - start )))
+done
+
+belay_ms=$(printf '%s\n' "${belay_times[@]}" | median)
+loop_ms=$(printf '%s\n' "${loop_times[@]}" | median)
+ratio=$(awk -v b="$belay_ms" -v l="$loop_ms" 'BEGIN { printf "%.2f", b / l }')
+per_step=$(awk -v b="$belay_ms" -v l="$loop_ms" -v n="$TOTAL" 'BEGIN { printf "%.2f", (b - l) / n }')
+
+points=$(git --git-dir "$work/ws1/.belay/git" for-each-ref --format='%(refname)' "refs/belay/points/bench-1/" | wc -l)
+
+[ -n "${KEEP:-}" ] && echo "workspaces kept in: $work"
+echo "steps:             $TOTAL ($PHASES phases × $STEPS), median of $RUNS runs"
+echo "belay run:         ${belay_ms} ms   (runs: ${belay_times[*]})"
+echo "bash -c true loop: ${loop_ms} ms   (runs: ${loop_times[*]})"
+echo "ratio:             ${ratio}x   (target ≤ ${TARGET_RATIO}x)"
+echo "overhead per step: ${per_step} ms"
+echo "rollback points:   ${points} (expected $((PHASES + 1)))"
+
+status=0
+if [ "$points" -ne $((PHASES + 1)) ]; then echo "FAIL: expected $((PHASES + 1)) rollback points"; status=1; fi
+if awk -v r="$ratio" -v t="$TARGET_RATIO" 'BEGIN { exit !(r > t) }'; then
+  echo "FAIL: belay is more than ${TARGET_RATIO}x the loop"; status=1
+fi
+exit "$status"

@@ -1,0 +1,32 @@
+/// Why the engine could not run (or read) a run at all — as opposed to a step failing, which is a
+/// normal outcome reported in `RunOutcome`.
+public struct EngineError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// Another live run holds the workspace.
+        case locked
+        /// The journal could not be written or read.
+        case journal
+        /// The workspace or `.belay` folder is unusable.
+        case workspace
+        /// A rollback point could not be recorded or restored.
+        case checkpoint
+        /// The run named does not exist.
+        case unknownRun
+        /// The saga itself is unusable (duplicate ids, unknown `needs`…).
+        case invalidSaga
+        /// The run has ended; there is nothing to resume.
+        case notResumable
+        /// Files changed outside Belay since the run stopped (resume refuses unless forced).
+        case workspaceChanged
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// One line of a run's journal (`.belay/runs/<run>/journal.jsonl`).
+///
+/// The journal is the run's write-ahead log: every event is fsync'd before Belay acts on it, and
+/// the run's state (`RunState`) is a pure fold of these events. Fields are flat and optional so a
+/// line stays readable with `jq` and old journals stay decodable when fields are added.
+public struct JournalEvent: Sendable, Hashable, Codable {
+    /// What happened. Raw values are the `event` field of the journal (a contract for tools reading it).
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case runStarted = "run_started"
+        case lockTakenOver = "lock_taken_over"
+        case checkpointRecorded = "checkpoint_recorded"
+        case phaseStarted = "phase_started"
+        case phaseCompleted = "phase_completed"
+        case phaseSkipped = "phase_skipped"
+        case stepStarted = "step_started"
+        case attemptStarted = "attempt_started"
+        case attemptFinished = "attempt_finished"
+        case stepSucceeded = "step_succeeded"
+        case stepFailed = "step_failed"
+        case stepWarning = "step_warning"
+        case compensationStarted = "compensation_started"
+        case compensationSucceeded = "compensation_succeeded"
+        case compensationFailed = "compensation_failed"
+        case compensationSkipped = "compensation_skipped"
+        case stepResolved = "step_resolved"
+        case workspaceRestored = "workspace_restored"
+        case runResumed = "run_resumed"
+        case runCompleted = "run_completed"
+        case runCompensated = "run_compensated"
+        case runStuck = "run_stuck"
+        case runPaused = "run_paused"
+        case runFailed = "run_failed"
+    }
+
+    /// One phase of the plan announced by `run_started`, so a reader knows every pending step.
+    public struct PlannedPhase: Sendable, Hashable, Codable {
+        public var id: String
+        public var name: String?
+        public var parallel: Bool?
+        public var steps: [String]
+
+        public init(id: String, name: String? = nil, parallel: Bool? = nil, steps: [String]) {
+            self.id = id
+            self.name = name
+            self.parallel = parallel
+            self.steps = steps
+        }
+    }
+
+    /// Position in the journal, from 1.
+    public var seq: Int
+    /// UTC, ISO 8601 with milliseconds.
+    public var time: String
+    public var event: Kind
+
+    public var run: String?
+    public var playbook: String?
+    public var workspace: String?
+    public var onFailure: String?
+    public var plan: [PlannedPhase]?
+    /// The run's variables (with `--var` overrides), so `resume` rebuilds the same commands.
+    public var vars: [String: String]?
+    /// The playbook file the run was started from (absolute path).
+    public var source: String?
+    public var pid: Int32?
+    public var host: String?
+    public var phase: String?
+    public var step: String?
+    /// `run`, `verify` or `compensate`.
+    public var action: String?
+    public var attempt: Int?
+    public var exitCode: Int32?
+    public var durationMs: Int64?
+    public var outputs: [String: String]?
+    /// The JSON-encoded value a code-defined step returned (handed to its compensation).
+    public var value: String?
+    public var error: String?
+    public var note: String?
+    /// A log file, relative to the workspace.
+    public var log: String?
+    /// A rollback point's name (`start` or a phase id).
+    public var point: String?
+    public var commit: String?
+    public var tree: String?
+    /// `phase/step` of the failure that started an unwind.
+    public var failedStep: String?
+
+    public init(seq: Int = 0, time: String = "", event: Kind) {
+        self.seq = seq
+        self.time = time
+        self.event = event
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, time, event, run, playbook, workspace
+        case onFailure = "on_failure"
+        case plan, vars, source, pid, host, phase, step, action, attempt
+        case exitCode = "exit_code"
+        case durationMs = "duration_ms"
+        case outputs, value, error, note, log, point, commit, tree
+        case failedStep = "failed_step"
+    }
+
+    /// The event's time as a date (nil when the journal line was written by hand and is malformed).
+    public var date: Date? { JournalClock.parse(time) }
+}
+
+/// Timestamps in the journal: fast to produce, sortable, readable.
+public enum JournalClock {
+    /// Now, as `2026-11-21T15:30:12.345Z`.
+    public static func now() -> String { format(Date()) }
+
+    public static func format(_ date: Date) -> String {
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(totalMillis / 1000)
+        let millis = Int(totalMillis % 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int = 2) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
+            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(millis), 3))Z"
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        var digits: [Int] = []
+        digits.reserveCapacity(17)
+        for byte in text.utf8 where byte >= 48 && byte <= 57 { digits.append(Int(byte) - 48) }
+        guard digits.count >= 14 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int { digits[from..<from + count].reduce(0) { $0 * 10 + $1 } }
+        var parts = tm()
+        parts.tm_year = Int32(number(0, 4) - 1900)
+        parts.tm_mon = Int32(number(4, 2) - 1)
+        parts.tm_mday = Int32(number(6, 2))
+        parts.tm_hour = Int32(number(8, 2))
+        parts.tm_min = Int32(number(10, 2))
+        parts.tm_sec = Int32(number(12, 2))
+        let millis = digits.count >= 17 ? number(14, 3) : 0
+        let seconds = timegm(&parts)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+}

@@ -1,0 +1,116 @@
+import BelaySupport
+import Foundation
+
+extension SagaExecution {
+    /// Continues a run from its folded journal (DESIGN §5): an unwind in progress or stuck is
+    /// retried from where it stopped; a paused run retries its failed step; a crashed run decides
+    /// each step left without an outcome (verify decides, else re-run when idempotent, else failed),
+    /// then goes on forward.
+    func resume(reason: String?) async -> RunOutcome {
+        let state = currentState
+        var resumed = event(.runResumed)
+        resumed.pid = getpid()
+        resumed.host = ProcessInfo.processInfo.hostName
+        resumed.note = reason
+        do { try record(resumed) } catch {
+            return finishFailed(RunState.Failure(step: .init(phase: "resume", step: "journal"), error: "\(error)"))
+        }
+        // An unwind was under way (or stuck): carry it on.
+        if state.status == .compensating || state.status == .stuck {
+            return await unwind(after: state.failure)
+        }
+        // A failure was recorded but the policy was not applied yet (crash in between).
+        if state.status == .running, let failure = state.failure {
+            return await handle(failure)
+        }
+        if state.points["start"] == nil, state.startedSteps.isEmpty {
+            do {
+                try await recordPoint(name: "start", event: "start", phase: "start", summary: "before the first phase")
+            } catch {
+                return finishFailed(RunState.Failure(step: .init(phase: "start", step: "checkpoint"), error: "\(error)"))
+            }
+        }
+        for phase in order {
+            let phaseState = currentState.phase(phase.id)
+            if phaseState?.status == .completed || phaseState?.checkpoint != nil { continue }
+            if phaseState?.status == .pending || phaseState == nil {
+                recordLater(event(.phaseStarted, phase: phase.id))
+            }
+            if let failure = await recoverPhase(phase) { return await handle(failure) }
+            do {
+                try await recordPoint(
+                    name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
+                try record(event(.phaseCompleted, phase: phase.id))
+            } catch {
+                return await handle(RunState.Failure(
+                    step: .init(phase: phase.id, step: "checkpoint"),
+                    error: "could not record the rollback point after phase \(phase.id): \(error)"))
+            }
+        }
+        note(event(.runCompleted))
+        return outcome(.completed)
+    }
+
+    /// Settles the steps of a phase that a crash or a pause left behind, then runs the rest.
+    private func recoverPhase(_ phase: Phase) async -> RunState.Failure? {
+        var remaining: [Step] = []
+        for step in phase.steps {
+            let key = RunState.StepKey(phase: phase.id, step: step.id)
+            guard let stepState = currentState.step(key) else {
+                remaining.append(step)
+                continue
+            }
+            switch stepState.status {
+            case .succeeded, .compensated, .skipped:
+                continue
+            case .failed where stepState.warning:
+                continue
+            case .running:
+                if case .failed(let failure) = await settleInFlight(step, in: phase, state: stepState) {
+                    return failure
+                }
+            case .failed, .compensationFailed:
+                // Paused after this step failed: the operator fixed the cause; try it again.
+                remaining.append(step)
+            case .pending:
+                remaining.append(step)
+            }
+        }
+        return await runPhase(phase, only: remaining)
+    }
+
+    /// A step started before the crash with no outcome: verify decides; else re-run it when it is
+    /// idempotent; else it is failed (and compensated with the others).
+    private func settleInFlight(_ step: Step, in phase: Phase, state: RunState.StepState) async -> StepResult {
+        let key = RunState.StepKey(phase: phase.id, step: step.id)
+        if let verify = step.verify {
+            // Outputs the interrupted attempt wrote are still in its scratch file.
+            let attempt = max(1, state.attempts)
+            var outputs = state.outputs
+            let scratch = folder.scratch.appendingPathComponent("\(phase.id).\(step.id).run.\(attempt).out").path
+            outputs.merge(StepOutputFile.consume(scratch)) { _, new in new }
+            let check = await perform(
+                verify, action: .verify, step: step, phase: phase, attempt: attempt, input: state.value, outputs: outputs)
+            var outcome = event(check.succeeded ? .stepSucceeded : (step.critical ? .stepFailed : .stepWarning),
+                phase: phase.id, step: step.id)
+            outcome.outputs = outputs.isEmpty ? nil : outputs
+            outcome.note = "its outcome was unknown after a crash; verify decided"
+            outcome.error = check.succeeded ? nil : "interrupted by a crash, and verify failed: \(check.error ?? "")"
+            outcome.log = check.succeeded ? nil : check.log
+            do { try record(outcome) } catch {
+                return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
+            }
+            if check.succeeded { return .succeeded }
+            return step.critical ? .failed(RunState.Failure(step: key, error: outcome.error!, log: check.log)) : .warning
+        }
+        if step.idempotent {
+            return await runStep(step, in: phase)
+        }
+        var failed = event(step.critical ? .stepFailed : .stepWarning, phase: phase.id, step: step.id)
+        failed.error = "interrupted by a crash; with no verify and not idempotent its outcome is unknown, so it counts as failed"
+        do { try record(failed) } catch {
+            return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
+        }
+        return step.critical ? .failed(RunState.Failure(step: key, error: failed.error!)) : .warning
+    }
+}

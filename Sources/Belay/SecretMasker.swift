@@ -1,0 +1,45 @@
+/// Replaces secret values with `***` in everything Belay writes: logs, journal, terminal.
+///
+/// Longer secrets are replaced first, so a secret that contains another is masked whole.
+public struct SecretMasker: Sendable, Hashable {
+    public static let mask = "***"
+    private let secrets: [String]
+
+    /// `values` are the secrets' values; empty ones are ignored (they would match everywhere).
+    public init(values: some Sequence<String>) {
+        secrets = Set(values.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
+    }
+
+    /// The values of the named environment variables in `environment`.
+    public init(names: [String], environment: [String: String]) {
+        self.init(values: names.compactMap { environment[$0] })
+    }
+
+    public var isEmpty: Bool { secrets.isEmpty }
+
+    public func mask(_ text: String) -> String {
+        guard !secrets.isEmpty else { return text }
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacing(secret, with: Self.mask)
+        }
+        return text
+    }
+
+    public func mask(_ text: String?) -> String? { text.map { mask($0) } }
+
+    public func mask(_ values: [String: String]?) -> [String: String]? {
+        values.map { $0.mapValues { mask($0) } }
+    }
+
+    /// The event with every free-text field masked.
+    func mask(_ event: JournalEvent) -> JournalEvent {
+        guard !secrets.isEmpty else { return event }
+        var event = event
+        event.outputs = mask(event.outputs)
+        event.value = mask(event.value)
+        event.error = mask(event.error)
+        event.note = mask(event.note)
+        return event
+    }
+}

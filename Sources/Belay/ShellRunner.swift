@@ -1,0 +1,206 @@
+import BelaySupport
+import Foundation
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// One shell command to run for a step action.
+struct ShellCommand: Sendable {
+    /// Absolute path of the shell; the command runs as `<shell> -euo pipefail -c <command>`.
+    var shell: String
+    var command: String
+    /// The whole environment of the process (nothing else is inherited).
+    var environment: [Environment.Key: String]
+    var workingDirectory: String
+    /// Absolute path of the attempt's log (stdout and stderr together).
+    var logFile: String
+    var timeout: Duration?
+    /// After SIGTERM, how long the process group gets before SIGKILL.
+    var killGrace: Duration
+    var masker: SecretMasker
+}
+
+/// How a shell command ended.
+struct ShellResult: Sendable {
+    var exitCode: Int32?
+    var signal: Int32?
+    var timedOut = false
+    /// The process could not be started (or its log could not be opened).
+    var launchError: String?
+
+    var succeeded: Bool { exitCode == 0 && !timedOut && launchError == nil }
+
+    func failureDescription(timeout: Duration?) -> String {
+        if let launchError { return launchError }
+        if timedOut { return "timed out after \(DurationFormat.format(timeout ?? .zero)); the process group was killed" }
+        if let signal { return "killed by signal \(signal)" }
+        return "exit code \(exitCode ?? -1)"
+    }
+}
+
+/// Runs shell commands in their own process group, with a timeout that kills the whole group and a
+/// log that never holds an unmasked secret.
+enum ShellRunner {
+    private enum Event: Sendable {
+        case finished(TerminationStatus)
+        case launchFailed(String)
+        case timedOut
+        case timerCancelled
+    }
+
+    static func run(_ command: ShellCommand) async -> ShellResult {
+        let fd = open(command.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            return ShellResult(launchError: "cannot open the log \(command.logFile): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+
+        var options = PlatformOptions()
+        options.processGroupID = 0  // its own group, so a timeout can kill every process it started
+        let configuration = Configuration(
+            executable: .path(FilePath(command.shell)),
+            arguments: ["-euo", "pipefail", "-c", command.command],
+            environment: .custom(command.environment),
+            workingDirectory: FilePath(command.workingDirectory),
+            platformOptions: options
+        )
+        let processGroup = ProcessGroupBox()
+        let masker = command.masker
+
+        return await withTaskGroup(of: Event.self) { group in
+            group.addTask {
+                do {
+                    if masker.isEmpty {
+                        // Nothing to mask: the process writes straight into its log, no pipe to pump.
+                        let result = try await Subprocess.run(
+                            configuration, input: .none,
+                            output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
+                            error: .combinedWithOutput
+                        ) { execution in
+                            processGroup.set(execution.processIdentifier.value)
+                        }
+                        return .finished(result.terminationStatus)
+                    }
+                    let result = try await Subprocess.run(
+                        configuration, input: .none, output: .sequence, error: .combinedWithOutput
+                    ) { execution in
+                        processGroup.set(execution.processIdentifier.value)
+                        var pending: [UInt8] = []
+                        for try await buffer in execution.standardOutput {
+                            buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
+                            if let lastNewline = pending.lastIndex(of: 0x0A) {
+                                writeMasked(pending[...lastNewline], to: fd, masker: masker)
+                                pending.removeSubrange(...lastNewline)
+                            }
+                        }
+                        if !pending.isEmpty { writeMasked(pending[...], to: fd, masker: masker) }
+                    }
+                    return .finished(result.terminationStatus)
+                } catch {
+                    return .launchFailed("cannot run \(command.shell): \(error)")
+                }
+            }
+            if let timeout = command.timeout {
+                group.addTask {
+                    do { try await Task.sleep(for: timeout) } catch { return .timerCancelled }
+                    return .timedOut
+                }
+            }
+            var result = ShellResult()
+            while let event = await group.next() {
+                switch event {
+                case .finished(let status):
+                    switch status {
+                    case .exited(let code): result.exitCode = code
+                    case .signaled(let signal): result.signal = signal
+                    }
+                    group.cancelAll()
+                case .launchFailed(let message):
+                    result.launchError = message
+                    group.cancelAll()
+                case .timedOut:
+                    result.timedOut = true
+                    let note = "\n[belay] timed out after \(DurationFormat.format(command.timeout ?? .zero)): "
+                        + "sending SIGTERM to the process group\n"
+                    _ = note.withCString { write(fd, $0, strlen($0)) }
+                    await terminateGroup(processGroup.get(), grace: command.killGrace)
+                case .timerCancelled:
+                    break
+                }
+            }
+            return result
+        }
+    }
+
+    /// SIGTERM to the whole group, then SIGKILL to whatever is left after `grace`.
+    static func terminateGroup(_ group: pid_t, grace: Duration) async {
+        guard group > 1 else { return }
+        kill(-group, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline {
+            if kill(-group, 0) != 0 { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        kill(-group, SIGKILL)
+    }
+
+    private static func writeMasked(_ bytes: ArraySlice<UInt8>, to fd: Int32, masker: SecretMasker) {
+        let text = masker.mask(String(decoding: bytes, as: UTF8.self))
+        var data = Array(text.utf8)
+        var offset = 0
+        while offset < data.count {
+            let written = data.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 {
+                if written < 0 && errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
+
+/// Reads the `key=value` lines an action wrote to `$BELAY_OUTPUT`, then removes the file (it may
+/// hold secret values that must not stay on disk unmasked).
+enum StepOutputFile {
+    static func consume(_ path: String) -> [String: String] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [:] }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            data.append(contentsOf: buffer[..<count])
+        }
+        close(fd)
+        unlink(path)
+        var outputs: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].trimmingWhitespace()
+            guard !key.isEmpty, !key.hasPrefix("#") else { continue }
+            outputs[key] = String(line[line.index(after: equals)...])
+        }
+        return outputs
+    }
+
+    /// `BELAY_OUT_<KEY>`: upper-cased, `-` → `_`.
+    static func environmentName(_ key: String) -> String { "BELAY_OUT_" + environmentSuffix(key) }
+
+    static func environmentSuffix(_ name: String) -> String {
+        name.uppercased().replacing("-", with: "_")
+    }
+}
+
+/// The process group of a running command, shared between the task that runs it and its timer.
+final class ProcessGroupBox: Sendable {
+    private let value = Mutex<pid_t>(0)
+    func set(_ pid: pid_t) { value.withLock { $0 = pid } }
+    func get() -> pid_t { value.withLock { $0 } }
+}

@@ -1,0 +1,96 @@
+import BelaySupport
+import Foundation
+
+extension SagaExecution {
+    /// Compensates every started step whose compensation is still owed, newest first, then restores
+    /// the workspace to the `start` point. A compensation that fails after its retries stops the
+    /// unwind there: the run is stuck.
+    func unwind(after failure: RunState.Failure?) async -> RunOutcome {
+        for batch in compensationBatches(currentState.pendingCompensations) {
+            let failures = await withTaskGroup(of: RunState.StepKey?.self) { group in
+                for key in batch { group.addTask { await self.compensate(key) ? nil : key } }
+                var failed: [RunState.StepKey] = []
+                for await result in group { if let result { failed.append(result) } }
+                return failed
+            }
+            if let stuck = batch.first(where: failures.contains) {
+                await recordStopCommit(event: "stuck", phase: stuck.phase)
+                var event = event(.runStuck, phase: stuck.phase, step: stuck.step)
+                let step = currentState.step(stuck)
+                event.failedStep = failure?.step.description
+                event.error = step?.compensationError
+                event.log = step?.compensationLog
+                note(event)
+                return outcome(.stuck(failure: failure, compensation: stuck))
+            }
+        }
+        do {
+            if let restored = try await points.restore(run: runID, point: "start") {
+                var event = event(.workspaceRestored)
+                event.point = "start"
+                event.commit = restored.commit
+                event.tree = restored.tree
+                try record(event)
+            }
+        } catch {
+            var event = event(.runStuck)
+            event.failedStep = failure?.step.description
+            event.error = "every compensation ran, but the workspace could not be restored to the start point: \(error)"
+            note(event)
+            return outcome(.stuck(failure: failure, compensation: .init(phase: "start", step: "restore")))
+        }
+        var done = event(.runCompensated)
+        done.failedStep = failure?.step.description
+        done.error = failure?.error
+        note(done)
+        if let failure { return outcome(.compensated(failure: failure)) }
+        return outcome(.compensated(failure: RunState.Failure(step: .init(phase: "", step: ""), error: "")))
+    }
+
+    /// Keys grouped so that consecutive steps of one parallel phase are compensated together.
+    func compensationBatches(_ keys: [RunState.StepKey]) -> [[RunState.StepKey]] {
+        var batches: [[RunState.StepKey]] = []
+        for key in keys {
+            let parallel = saga.phase(key.phase)?.parallel ?? false
+            if parallel, let last = batches.last?.last, last.phase == key.phase {
+                batches[batches.count - 1].append(key)
+            } else {
+                batches.append([key])
+            }
+        }
+        return batches
+    }
+
+    /// Runs one step's compensation with the step's retry budget. Returns whether it is settled.
+    func compensate(_ key: RunState.StepKey) async -> Bool {
+        guard let phase = saga.phase(key.phase), let step = phase.steps.first(where: { $0.id == key.step }) else {
+            var skipped = event(.compensationSkipped, phase: key.phase, step: key.step)
+            skipped.note = "the step is no longer in the saga; nothing to run"
+            note(skipped)
+            return true
+        }
+        guard let work = step.compensate else {
+            var skipped = event(.compensationSkipped, phase: key.phase, step: key.step)
+            skipped.note = "irreversible: the step has no compensation"
+            note(skipped)
+            return true
+        }
+        do { try record(event(.compensationStarted, phase: key.phase, step: key.step)) } catch { return false }
+        let started = ContinuousClock.now
+        let policy = step.retry ?? saga.defaultRetry
+        let input = value(of: key)
+        var last = ActionOutcome(error: "not run")
+        let firstAttempt = (currentState.step(key)?.compensationAttempts ?? 0) + 1
+        for attempt in firstAttempt..<(firstAttempt + max(1, policy.attempts)) {
+            if attempt > firstAttempt { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - firstAttempt)) }
+            last = await perform(work, action: .compensate, step: step, phase: phase, attempt: attempt, input: input)
+            if last.succeeded { break }
+        }
+        var finished = event(last.succeeded ? .compensationSucceeded : .compensationFailed, phase: key.phase, step: key.step)
+        finished.durationMs = DurationFormat.milliseconds(ContinuousClock.now - started)
+        finished.error = last.error
+        finished.log = last.succeeded ? nil : last.log
+        note(finished)
+        return last.succeeded
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Belay
+import BelayPlaybook
+import BelaySupport
+import Foundation
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a paused, stuck or crashed run from its journal.",
+        discussion: """
+            Folds the run's journal and carries on from there, with the playbook as it was when the \
+            run started (.belay/runs/<run>/playbook.yml) and the run's variables:
+
+              • stuck or interrupted while compensating: retries the unwind from the compensation \
+            that failed (compensations must be idempotent), then restores the start point;
+              • paused after a failure: runs the failed step again, then the rest;
+              • crashed (kill -9, power loss): a step left without an outcome is decided by its \
+            verify; without verify it is re-run when idempotent, else it counts as failed and the \
+            run's failure policy applies (compensation includes that step).
+
+            It refuses when the original playbook file changed since the run started, or (for a \
+            paused or stuck run) when files changed outside Belay since it stopped; --force goes on.
+
+            Exit status: as `belay run` — 0 completed, 1 failed and compensated, 2 usage or nothing \
+            to resume, 3 stuck, 4 locked, 75 paused.
+
+            Examples:
+              belay resume 20261121-153012-a3f9
+              belay resume release-42 --workspace /srv/site --force
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run id (see `belay runs`).", valueName: "run"))
+    var runID: String
+
+    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(help: "Go on even if the playbook or the workspace changed since the run stopped.")
+    var force = false
+
+    @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
+    var json = false
+
+    func run() async throws {
+        let workspaceURL = RunLookup.workspace(workspace)
+        let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let folder = RunFolder(workspace: workspaceURL, runID: runID)
+        guard let snapshot = try? String(contentsOf: folder.playbook, encoding: .utf8) else {
+            Terminal.printError("belay: run \(runID) has no playbook snapshot (\(folder.playbook.path)); it cannot be resumed here")
+            throw ExitCode(2)
+        }
+        if !force, let source = state.source, let original = try? String(contentsOfFile: source, encoding: .utf8),
+            original != snapshot
+        {
+            Terminal.printError("""
+                belay: the playbook \(source) changed since run \(runID) started; resume uses the snapshot \
+                \(folder.playbook.path). Compare them, then use --force to resume with the snapshot.
+                """)
+            throw ExitCode(2)
+        }
+        let model: Playbook
+        do {
+            model = try PlaybookLoader.load(text: snapshot, file: folder.playbook.path, overrides: state.vars)
+        } catch {
+            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
+            throw ExitCode(2)
+        }
+        let renderer = RunRenderer(json: json, workspace: workspaceURL, initial: state)
+        let outcome: RunOutcome
+        do {
+            let engine = try Engine(workspace: workspaceURL)
+            outcome = try await engine.resume(
+                runID, saga: Saga(playbook: model, source: snapshot, sourcePath: state.source),
+                options: RunOptions(observer: { renderer.handle($0) }), force: force)
+        } catch let error as EngineError {
+            Terminal.printError("belay: \(error.message)")
+            throw ExitCode(error.code == .locked ? 4 : 2)
+        }
+        renderer.finish(outcome)
+        throw ExitCode(outcome.exitCode)
+    }
+}

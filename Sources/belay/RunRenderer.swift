@@ -1,0 +1,153 @@
+import Belay
+import BelaySupport
+import Foundation
+import Synchronization
+
+/// Live output of `belay run` (and later `resume`): phase headers, one line per step, the tail of a
+/// failed action's log, and a recap. With `--json`, the journal events as JSON lines instead.
+final class RunRenderer: Sendable {
+    private let json: Bool
+    private let workspace: URL
+    private let state: Mutex<RunState>
+
+    /// `initial`: the state of a run being resumed, so counts and phase numbers stay right.
+    init(json: Bool, workspace: URL, initial: RunState = RunState()) {
+        self.json = json
+        self.workspace = workspace
+        self.state = Mutex(initial)
+    }
+
+    func handle(_ event: JournalEvent) {
+        if event.event == .lockTakenOver, let note = event.note {
+            Terminal.printError("belay: \(note)")
+        }
+        if json {
+            Terminal.write(event.jsonText.rendered() + "\n", to: .standardOutput)
+            return
+        }
+        let text = state.withLock { state -> String? in
+            // The unwind header needs the state before its first compensation starts.
+            let unwindHeader = event.event == .compensationStarted && state.status != .compensating
+                ? state.pendingCompensations.count : nil
+            state.apply(event)
+            return render(event, state: state, unwindCount: unwindHeader)
+        }
+        if let text { Terminal.print(text) }
+    }
+
+    private func paint(_ text: String, _ color: Terminal.Color) -> String { Terminal.paint(text, color) }
+
+    private func render(_ event: JournalEvent, state after: borrowing RunState, unwindCount: Int?) -> String? {
+        let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
+        switch event.event {
+        case .runStarted:
+            return "\(paint("Belay", .bold)) run \(event.run ?? "") · playbook \(event.playbook ?? "") · workspace \(event.workspace ?? "")"
+        case .runResumed:
+            return "\(paint("Belay", .bold)) resuming run \(event.run ?? "")" + (event.note.map { paint(" · \($0)", .dim) } ?? "")
+        case .phaseStarted:
+            let index = (after.phases.firstIndex { $0.id == event.phase } ?? 0) + 1
+            let phase = after.phase(event.phase ?? "")
+            let title = phase?.name.map { " — \($0)" } ?? ""
+            return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "")\(title)", .bold)
+        case .checkpointRecorded:
+            guard event.point != nil else { return nil }
+            return paint("  ⚑ rollback point \(event.point ?? "") (\(short(event.commit)))", .dim)
+        case .stepSucceeded:
+            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
+            let retried = attempts > 1 ? paint("  (attempt \(attempts))", .dim) : ""
+            return "  \(paint("✓", .green)) \(event.step ?? "")  \(duration(event.durationMs))\(retried)"
+        case .stepWarning:
+            return "  \(paint("⚠", .yellow)) \(event.step ?? "")  \(duration(event.durationMs))  "
+                + "\(event.error ?? "failed") — not critical, the run goes on" + logTail(event.log, lines: 5)
+        case .stepFailed:
+            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
+            let tries = attempts > 1 ? " after \(attempts) attempts" : ""
+            return "  \(paint("✗", .red)) \(event.step ?? "")  \(duration(event.durationMs))  "
+                + paint("\(event.error ?? "failed")\(tries)", .red) + logTail(event.log, lines: 10)
+        case .compensationStarted:
+            guard let count = unwindCount else { return nil }
+            return "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
+        case .compensationSucceeded:
+            return "  \(paint("↺", .green)) \(key?.description ?? "") compensated  \(duration(event.durationMs))"
+        case .compensationSkipped:
+            return "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
+        case .compensationFailed:
+            return "  \(paint("✗", .red)) \(key?.description ?? "") compensation failed  \(duration(event.durationMs))  "
+                + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
+        case .workspaceRestored:
+            return "  \(paint("⟲", .green)) workspace restored to the start point (commit \(short(event.commit)))"
+        default:
+            return nil
+        }
+    }
+
+    /// The recap after the run, with what to type next.
+    func finish(_ outcome: RunOutcome) {
+        guard !json else { return }
+        let state = outcome.state
+        let run = outcome.runID
+        var lines: [String] = [""]
+        let steps = state.phases.flatMap(\.steps)
+        let ok = steps.filter { $0.status == .succeeded || ($0.status == .compensated && $0.error == nil) }.count
+        let failed = steps.filter { $0.error != nil && !$0.warning }.count
+        let warnings = steps.filter(\.warning).count
+        let compensated = steps.filter { $0.compensation == .succeeded }.count
+        let completedPhases = state.phases.filter { $0.checkpoint != nil }.count
+        switch outcome.result {
+        case .completed:
+            lines.append(paint("✓ Run \(run) completed", .green))
+        case .compensated(let failure):
+            lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
+            lines.append("  Every started step was compensated and the workspace restored to the start point.")
+        case .failed(let failure):
+            lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
+            lines.append("  Nothing was compensated (--on-failure stop).")
+        case .paused(let failure):
+            lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
+        case .stuck(let failure, let compensation):
+            let step = state.step(compensation)
+            if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red)) }
+            lines.append(paint("‼ Run \(run) is STUCK: the compensation of \(compensation) failed", .red)
+                + (step?.compensationError.map { ": \($0)" } ?? ""))
+            if let log = step?.compensationLog { lines.append("  log: \(log)") }
+            lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
+        }
+        lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")
+        lines.append("  steps   \(ok) ok, \(failed) failed, \(warnings) warning\(warnings == 1 ? "" : "s"), \(compensated) compensated")
+        if !state.pointOrder.isEmpty {
+            lines.append("  points  \(state.pointOrder.joined(separator: ", "))")
+        }
+        lines.append("  took    \(duration(state.durationMs))")
+        lines.append("")
+        let ws = workspace.path
+        switch outcome.result {
+        case .stuck(_, let compensation):
+            lines.append("Next: fix the cause, then  belay resume \(run) --workspace \(ws)")
+            lines.append("  or, once undone by hand: belay resolve \(run) --step \(compensation) --note \"…\" --workspace \(ws)")
+        case .paused:
+            lines.append("Next: belay resume \(run) --workspace \(ws)   or   belay rollback \(run) --to start --workspace \(ws)")
+        default:
+            lines.append("Next: belay status \(run) --workspace \(ws)")
+            lines.append("      git --git-dir \(ws)/.belay/git log --oneline refs/belay/runs/\(run)")
+        }
+        Terminal.print(lines.joined(separator: "\n"))
+    }
+
+    private func duration(_ ms: Int64?) -> String {
+        paint(ms.map { DurationFormat.format(milliseconds: $0) } ?? "–", .dim)
+    }
+
+    private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
+
+    /// The last lines of a log, indented, for a failed action.
+    private func logTail(_ log: String?, lines count: Int) -> String {
+        guard let log else { return "" }
+        let url = workspace.appendingPathComponent(log)
+        var out = "\n    log: \(log)"
+        guard let data = try? Data(contentsOf: url), !data.isEmpty else { return out + paint(" (empty)", .dim) }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let tail = lines.reversed().drop { $0.isEmpty }.prefix(count).reversed()
+        for line in tail { out += "\n    " + paint("│ ", .dim) + line }
+        return out
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// A temporary workspace with a playbook, a trace file outside it, and helpers to run `belay`.
+final class RunFixture: @unchecked Sendable {
+    let root: URL
+    /// The workspace (and the playbook's folder).
+    let workspace: URL
+    /// Outside the workspace: steps append `$BELAY_STEP:$BELAY_ACTION` here, so it survives restores.
+    let trace: URL
+    let playbook: URL
+
+    init(playbook text: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("belay-cli-\(UUID().uuidString)")
+        workspace = root.appendingPathComponent("ws")
+        trace = root.appendingPathComponent("trace.txt")
+        playbook = workspace.appendingPathComponent("playbook.yml")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        try text.write(to: playbook, atomically: true, encoding: .utf8)
+        try "original\n".write(to: workspace.appendingPathComponent("app.txt"), atomically: true, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `belay <arguments>` with TRACE (and `environment`) set, from the fixture's root.
+    @discardableResult
+    func belay(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = belayBinary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["TRACE"] = trace.path
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = root.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let err = root.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Result(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8),
+            stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// `belay run <playbook> --run-id <id> <extra>`.
+    @discardableResult
+    func run(id: String = "r1", _ extra: [String] = [], environment: [String: String] = [:]) throws -> Result {
+        try belay(["run", playbook.path, "--run-id", id] + extra, environment: environment)
+    }
+
+    /// The trace lines, in order.
+    var traced: [String] {
+        ((try? String(contentsOf: trace, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func read(_ relative: String) -> String? {
+        try? String(contentsOf: workspace.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    func exists(_ relative: String) -> Bool {
+        FileManager.default.fileExists(atPath: workspace.appendingPathComponent(relative).path)
+    }
+
+    /// The journal's events as JSON objects.
+    func journal(_ run: String = "r1") throws -> [[String: Any]] {
+        let text = try String(
+            contentsOf: workspace.appendingPathComponent(".belay/runs/\(run)/journal.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    func events(_ run: String = "r1") throws -> [String] { try journal(run).compactMap { $0["event"] as? String } }
+
+    /// `git --git-dir <ws>/.belay/git <arguments>` (tests only: the product itself uses libgit2).
+    func git(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir", workspace.appendingPathComponent(".belay/git").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A shell snippet that appends `<step>:<action>` to the trace.
+let traceLine = #"echo "$BELAY_STEP:$BELAY_ACTION" >> "$TRACE""#
+
+/// A step (YAML, as an item of a phase's `steps:` list) that traces its run and its compensation.
+/// `extra` runs after the trace line; `fields` are more keys of the step, one per line.
+func tracedStep(_ id: String, run extra: String = "", compensate: String? = nil, fields: [String] = []) -> String {
+    let run = traceLine + (extra.isEmpty ? "" : "; " + extra)
+    let undo = compensate ?? traceLine
+    var lines = ["      - id: \(id)", "        run: \(yamlQuoted(run))", "        compensate: \(yamlQuoted(undo))"]
+    lines += fields.map { "        " + $0 }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// A phase (YAML, as an item of `phases:`).
+func phase(_ id: String, _ extra: [String] = [], steps: String...) -> String {
+    (["  - id: \(id)"] + extra.map { "    " + $0 } + ["    steps:"]).joined(separator: "\n") + "\n" + steps.joined()
+}
+
+/// A playbook with fast retries by default.
+func playbookText(_ phases: String..., header: String = "") -> String {
+    "name: test\n" + header + "defaults:\n  retry: { attempts: 1, delay: 10ms }\nphases:\n" + phases.joined()
+}
+
+func yamlQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
