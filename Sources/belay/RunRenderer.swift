@@ -27,9 +27,12 @@ final class RunRenderer: Sendable {
         }
         let text = state.withLock { state -> String? in
             // The unwind header needs the state before its first compensation starts.
-            let unwindHeader = event.event == .compensationStarted && state.status != .compensating
+            // (A skipped compensation, as of a gate step, can come first.)
+            let unwinding = event.event == .compensationStarted || event.event == .compensationSkipped
+            let unwindHeader = unwinding && state.status != .compensating
                 ? state.pendingCompensations.count : nil
             state.apply(event)
+            if unwinding { state.status = .compensating }
             return render(event, state: state, unwindCount: unwindHeader)
         }
         if let text { Terminal.print(text) }
@@ -66,19 +69,25 @@ final class RunRenderer: Sendable {
                 + paint("\(event.error ?? "failed")\(tries)", .red) + logTail(event.log, lines: 10)
         case .compensationStarted:
             guard let count = unwindCount else { return nil }
-            return "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
+            return unwindHeader(count)
         case .compensationSucceeded:
             return "  \(paint("↺", .green)) \(key?.description ?? "") compensated  \(duration(event.durationMs))"
         case .compensationSkipped:
-            return "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
+            return (unwindCount.map { unwindHeader($0) + "\n" } ?? "") + "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
         case .compensationFailed:
             return "  \(paint("✗", .red)) \(key?.description ?? "") compensation failed  \(duration(event.durationMs))  "
                 + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
         case .workspaceRestored:
             return "  \(paint("⟲", .green)) workspace restored to the start point (commit \(short(event.commit)))"
+        case .gateEvaluated, .approvalRequested, .approvalRecorded:
+            return GateLines.render(event, paint: paint)
         default:
             return nil
         }
+    }
+
+    private func unwindHeader(_ count: Int) -> String {
+        "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
     }
 
     /// The recap after the run, with what to type next.
@@ -102,6 +111,12 @@ final class RunRenderer: Sendable {
         case .failed(let failure):
             lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
             lines.append("  Nothing was compensated (--on-failure stop).")
+        case .paused(let failure) where outcome.waitingApproval != nil:
+            lines.append(paint("⏳ Run \(run) is waiting for approval at \(failure.step)", .yellow)
+                + (state.approvals[failure.step].map { ": \($0.message)" } ?? ""))
+            if let deadline = state.approvals[failure.step]?.deadline {
+                lines.append("  The wait ends at \(deadline); then on_timeout applies (on the next resume).")
+            }
         case .paused(let failure):
             lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
         case .stuck(let failure, let compensation):
@@ -124,6 +139,10 @@ final class RunRenderer: Sendable {
         case .stuck(_, let compensation):
             lines.append("Next: fix the cause, then  belay resume \(run) --workspace \(ws)")
             lines.append("  or, once undone by hand: belay resolve \(run) --step \(compensation) --note \"…\" --workspace \(ws)")
+        case .paused where outcome.waitingApproval != nil:
+            lines.append("Next: belay approve \(run) --by NAME --comment TEXT --workspace \(ws)")
+            lines.append("  or: belay approve \(run) --reject --by NAME --comment TEXT --workspace \(ws)")
+            lines.append("then: belay resume \(run) --workspace \(ws)")
         case .paused:
             lines.append("Next: belay resume \(run) --workspace \(ws)   or   belay rollback \(run) --to start --workspace \(ws)")
         default:
