@@ -110,6 +110,7 @@ extension JournalEvent {
         add(.value, value)
         add(.error, error)
         add(.note, note)
+        add(.by, by)
         add(.log, log)
         add(.point, point)
         add(.commit, commit)
