@@ -116,7 +116,7 @@ extension SagaExecution {
         }
         if options.interruption?.isRequested == true { return .interrupted }
         var failed = event(step.critical ? .stepFailed : .stepWarning, phase: phase.id, step: step.id)
-        failed.error = "interrupted by a crash; with no verify and not idempotent its outcome is unknown, so it counts as failed"
+        failed.error = "interrupted by a crash or a second signal; with no verify and not idempotent its outcome is unknown, so it counts as failed"
         do { try record(failed) } catch {
             return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
         }
