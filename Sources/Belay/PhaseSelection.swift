@@ -33,7 +33,7 @@ public struct PhaseSelection: Sendable, Hashable {
         let named: [(String, String)] = [only.map { ("--only-phase", $0) }, startAt.map { ("--resume-from", $0) },
             stopAfter.map { ("--stop-after-phase", $0) }].compactMap { $0 } + skip.map { ("--skip-phases", $0) }
         for (flag, id) in named where !ids.contains(id) {
-            let hint = Suggestion.closest(to: id, among: ids).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = PhaseSelection.suggestion(for: id, among: ids).map { "; did you mean '\($0)'?" } ?? ""
             throw EngineError(.invalidSaga, "\(flag): there is no phase '\(id)'\(hint) (phases: \(ids.joined(separator: ", ")))")
         }
         if let only, !skip.isEmpty || startAt != nil {
@@ -44,6 +44,13 @@ public struct PhaseSelection: Sendable, Hashable {
         {
             throw EngineError(.invalidSaga, "--stop-after-phase \(stopAfter) comes before --resume-from \(startAt)")
         }
+    }
+
+    /// The likely intended phase id for a misspelt one (a swapped pair of letters counts as a typo
+    /// even in short ids like `tow` for `two`).
+    public static func suggestion(for word: String, among ids: [String]) -> String? {
+        if let close = Suggestion.closest(to: word, among: ids) { return close }
+        return ids.first { $0.count == word.count && $0.sorted() == word.sorted() && Suggestion.editDistance($0, word) <= 2 }
     }
 
     /// Why phase `id` is not run, or nil when it runs. `ids` is the execution order.

@@ -115,7 +115,7 @@ extension Engine {
     static func checkRollbackTarget(_ target: String, state: RunState, runID: String) throws {
         let ids = state.phases.map(\.id)
         guard target == "start" || ids.contains(target) else {
-            let hint = Suggestion.closest(to: target, among: ["start"] + ids).map { "did you mean '\($0)'? " } ?? ""
+            let hint = PhaseSelection.suggestion(for: target, among: ["start"] + ids).map { "did you mean '\($0)'? " } ?? ""
             throw EngineError(.refused, "run \(runID) has no phase '\(target)'; \(hint)the targets are: start, \(ids.joined(separator: ", "))")
         }
         if target == "start" {

@@ -94,7 +94,7 @@ import BelaySupport
 
 extension Suggestion {
     static func closestPhase(_ name: String, in state: RunState) -> String? {
-        closest(to: name, among: state.phases.map(\.id))
+        PhaseSelection.suggestion(for: name, among: state.phases.map(\.id))
     }
 }
 
