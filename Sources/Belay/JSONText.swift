@@ -110,6 +110,7 @@ extension JournalEvent {
         add(.value, value)
         add(.error, error)
         add(.note, note)
+        add(.by, by)
         add(.log, log)
         add(.point, point)
         add(.commit, commit)
@@ -119,7 +120,6 @@ extension JournalEvent {
         if let criteria {
             members.append(("criteria", .object(criteria.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         }
-        add(.by, by)
         add(.comment, comment)
         add(.deadline, deadline)
         return .object(members)

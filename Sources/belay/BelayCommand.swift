@@ -12,6 +12,7 @@ struct BelayCommand: AsyncParsableCommand {
             ValidateCommand.self, PlanCommand.self,
             // Run and operate.
             RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self,
+            RollbackCommand.self, ResolveCommand.self, LogCommand.self, PointsCommand.self, DiffCommand.self, InspectCommand.self,
             // Decide.
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
         ]

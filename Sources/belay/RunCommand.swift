@@ -22,6 +22,14 @@ struct RunCommand: AsyncParsableCommand {
             The workspace is --workspace, else the playbook's `workspace:` (relative to the playbook's \
             folder), else the playbook's folder.
 
+            Phase control: --only-phase P runs one phase; --skip-phases P,Q leaves some out; \
+            --stop-after-phase P pauses once P completed (exit 75; `belay resume` runs the rest); \
+            --resume-from P --assume-previous-complete starts a new run at P, the earlier phases \
+            taken as done. Phases not run are journaled as skipped: no rollback point, never compensated.
+
+            Ctrl-C (or SIGTERM) lets the step(s) in flight finish, records the run as paused and exits \
+            75; a second Ctrl-C kills them (their outcome is unknown; `belay resume` settles it).
+
             Exit status: 0 completed; 1 failed (compensated, or stopped); 2 invalid playbook or \
             usage; 3 stuck (a compensation failed); 4 the workspace is locked by another run; \
             75 paused or waiting for approval.
@@ -31,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
               belay run playbooks/quickstart.yml --var version=1.2.0 --var fail_at=release
               belay run deploy.yml --workspace /srv/site --run-id release-42 --on-failure pause
               belay run deploy.yml --json | jq -c 'select(.event == "step_failed")'
+              belay run deploy.yml --stop-after-phase canary
+              belay run deploy.yml --skip-phases notify,cleanup
+              belay run deploy.yml --resume-from migrate --assume-previous-complete
             """
     )
 
@@ -48,6 +59,21 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("What a critical failure does: compensate, pause or stop.", valueName: "policy"))
     var onFailure: FailurePolicy = .compensate
+
+    @Option(help: ArgumentHelp("Run only this phase; the others are recorded as skipped.", valueName: "phase"))
+    var onlyPhase: String?
+
+    @Option(help: ArgumentHelp("Pause (exit 75) once this phase completed; `belay resume` runs the rest.", valueName: "phase"))
+    var stopAfterPhase: String?
+
+    @Option(help: ArgumentHelp("Phases not to run, comma-separated; recorded as skipped, never compensated.", valueName: "p,q"))
+    var skipPhases: String?
+
+    @Option(help: ArgumentHelp("Start at this phase (needs --assume-previous-complete).", valueName: "phase"))
+    var resumeFrom: String?
+
+    @Flag(help: "With --resume-from: the earlier phases were done before; record them as skipped.")
+    var assumePreviousComplete = false
 
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
@@ -74,21 +100,53 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let workspaceURL = resolveWorkspace(model)
+        let selection = try phaseSelection(model)
         let renderer = RunRenderer(json: json, workspace: workspaceURL)
+        var options = RunOptions(
+            runID: runID, onFailure: onFailure, observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler)
+        options.phases = selection
+        let interruption = RunInterruption()
+        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
+        options.interruption = interruption
         let outcome: RunOutcome
         do {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.run(
                 Saga(playbook: model, source: source, sourcePath: URL(fileURLWithPath: playbook).standardizedFileURL.path),
-                options: RunOptions(
-                    runID: runID, onFailure: onFailure, observer: { renderer.handle($0) },
-                    gateHandler: CLIGateSteps.handler))
+                options: options)
         } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
-            throw ExitCode(error.code == .locked ? 4 : 2)
+            throw OperateExit.fail(error)
         }
+        withExtendedLifetime(watch) {}
         renderer.finish(outcome)
         throw ExitCode(outcome.exitCode)
+    }
+
+    /// The phase flags, checked against the playbook (unknown phase: exit 2 with a did-you-mean).
+    private func phaseSelection(_ model: Playbook) throws -> PhaseSelection {
+        if resumeFrom != nil, !assumePreviousComplete {
+            Terminal.printError("belay: --resume-from starts a new run in the middle of the playbook; add "
+                + "--assume-previous-complete to confirm the earlier phases were already done (to continue a stopped "
+                + "run, use `belay resume <run>`)")
+            throw ExitCode(2)
+        }
+        if assumePreviousComplete, resumeFrom == nil {
+            Terminal.printError("belay: --assume-previous-complete goes with --resume-from <phase>")
+            throw ExitCode(2)
+        }
+        let skip = (skipPhases ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let selection = PhaseSelection(only: onlyPhase, skip: skip, startAt: resumeFrom, stopAfter: stopAfterPhase)
+        let ids = model.executionOrder().map(\.id)
+        do { try selection.validate(phaseIDs: ids) } catch let error as EngineError {
+            Terminal.printError("belay: \(error.message)")
+            throw ExitCode(2)
+        }
+        if let resumeFrom, let index = ids.firstIndex(of: resumeFrom), index > 0 {
+            Terminal.printError("warning: --resume-from \(resumeFrom) assumes phase\(index == 1 ? "" : "s") "
+                + "\(ids[..<index].joined(separator: ", ")) already completed: they are recorded as skipped, get no "
+                + "rollback point, and a rollback never compensates them")
+        }
+        return selection
     }
 
     /// --workspace, else the playbook's `workspace:` (relative to its folder), else its folder.
