@@ -141,7 +141,12 @@ final class RunRenderer: Sendable {
             if let log = step?.compensationLog { lines.append("  log: \(log)") }
             lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
         }
-        lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")
+        if case .rolledBack(let target) = outcome.result {
+            let kept = (state.phases.firstIndex { $0.id == target }).map { $0 + 1 } ?? 0
+            lines.append("  phases  \(kept)/\(state.phases.count) kept, \(completedPhases - kept) rolled back")
+        } else {
+            lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")
+        }
         lines.append("  steps   \(ok) ok, \(failed) failed, \(warnings) warning\(warnings == 1 ? "" : "s"), \(compensated) compensated")
         if !state.pointOrder.isEmpty {
             lines.append("  points  \(state.pointOrder.joined(separator: ", "))")
