@@ -45,17 +45,13 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The playbook file.")
-    var playbook: String
+    @OptionGroup var input: PlaybookInput
 
     @Option(help: ArgumentHelp("The folder whose files are checkpointed and where commands run.", valueName: "dir"))
     var workspace: String?
 
     @Option(help: ArgumentHelp("The run's id (default: a new one like 20261121-153012-a3f9).", valueName: "id"))
     var runID: String?
-
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
-    var vars: [String] = []
 
     @Option(help: ArgumentHelp("What a critical failure does: compensate, pause or stop.", valueName: "policy"))
     var onFailure: FailurePolicy = .compensate
@@ -78,28 +74,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
-    func validate() throws {
-        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
-            throw ValidationError("--var takes name=value, got '\(assignment)'")
-        }
-    }
-
     func run() async throws {
-        let overrides = Dictionary(
-            vars.map { assignment in
-                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
-        let source: String
-        let model: Playbook
-        do {
-            source = try PlaybookLoader.read(playbook)
-            model = try PlaybookLoader.load(text: source, file: playbook, overrides: overrides)
-        } catch {
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
-            throw ExitCode(2)
-        }
-        let workspaceURL = resolveWorkspace(model)
+        let (source, model) = try input.load()
+        let workspaceURL = input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
         let renderer = RunRenderer(json: json, workspace: workspaceURL)
         var options = RunOptions(
@@ -112,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.run(
-                Saga(playbook: model, source: source, sourcePath: URL(fileURLWithPath: playbook).standardizedFileURL.path),
+                Saga(playbook: model, source: source, sourcePath: input.path),
                 options: options)
         } catch let error as EngineError {
             throw OperateExit.fail(error)
@@ -147,16 +124,6 @@ struct RunCommand: AsyncParsableCommand {
                 + "rollback point, and a rollback never compensates them")
         }
         return selection
-    }
-
-    /// --workspace, else the playbook's `workspace:` (relative to its folder), else its folder.
-    private func resolveWorkspace(_ model: Playbook) -> URL {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let workspace { return URL(fileURLWithPath: workspace, relativeTo: cwd).standardizedFileURL }
-        let folder = URL(fileURLWithPath: playbook, relativeTo: cwd).standardizedFileURL.deletingLastPathComponent()
-        guard let relative = model.workspace, !relative.isEmpty else { return folder }
-        if relative.hasPrefix("/") { return URL(fileURLWithPath: relative).standardizedFileURL }
-        return folder.appendingPathComponent(relative).standardizedFileURL
     }
 }
 
