@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// Acceptance checks of the contracts (DESIGN §3–§7) through the built binary, for behaviours that
+/// the area tests do not pin down.
+@Suite struct AcceptanceTests {
+    /// A crash right after `step_started` of a step with no verify that is not idempotent leaves its
+    /// outcome unknown. Under `--on-failure pause`, `resume` must not run it a second time: it is
+    /// treated as failed, which compensates every started step, that one included.
+    @Test func pausedUnknownOutcomeIsCompensatedNotRerun() throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("p1", steps: tracedStep("a"), tracedStep("b"))))
+        let crashed = try fixture.run(["--on-failure", "pause"], environment: ["BELAY_FAILPOINT": "step_started:2"])
+        #expect(crashed.status == 137)
+
+        let settled = try fixture.belay(["resume", "r1", "--workspace", fixture.workspace.path])
+        #expect(settled.status == 75)
+        #expect(settled.stdout.contains("resume will not run it again"))
+        let events = try fixture.journal()
+        #expect(events.contains { $0["event"] as? String == "step_failed" && $0["outcome_unknown"] as? Bool == true })
+
+        let resumed = try fixture.belay(["resume", "r1", "--workspace", fixture.workspace.path])
+        #expect(resumed.status == 1, "\(resumed.stdout)\(resumed.stderr)")
+        // b never re-runs; both started steps are compensated, newest first.
+        #expect(fixture.traced == ["a:run", "b:compensate", "a:compensate"])
+        let status = try fixture.belay(["status", "r1", "--json", "--workspace", fixture.workspace.path])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "compensated")
+    }
+
+    /// A step that failed with a known outcome under `--on-failure pause` is still retried by resume.
+    @Test func pausedKnownFailureIsRetried() throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("p1", steps:
+            tracedStep("a"), tracedStep("b", run: #"test -e "$TRACE.ok""#))))
+        let paused = try fixture.run(["--on-failure", "pause"])
+        #expect(paused.status == 75)
+        FileManager.default.createFile(atPath: fixture.trace.path + ".ok", contents: nil)
+        let resumed = try fixture.belay(["resume", "r1", "--workspace", fixture.workspace.path])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(fixture.traced == ["a:run", "b:run", "b:run"])
+    }
+}
