@@ -38,4 +38,20 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(fixture.traced == ["a:run", "b:run", "b:run"])
     }
+
+    /// DESIGN §7 and §6: invalid input or usage exits 2 (not ArgumentParser's 64), for every command.
+    @Test(arguments: [
+        ["run", "playbook.yml", "--bogus"],
+        ["run", "playbook.yml", "--on-failure", "maybe"],
+        ["rollback", "r1"],
+        ["gate", "--policy", "gate.yml", "--format", "pdf"],
+        ["validate"],
+        ["resume"],
+    ])
+    func usageMistakesExitTwo(arguments: [String]) throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("p1", steps: tracedStep("a"))))
+        let result = try fixture.belay(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
 }
