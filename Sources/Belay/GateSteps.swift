@@ -127,13 +127,13 @@ public struct TerminalApprovalPrompt: ApprovalPrompt {
         if let deadline = request.deadline {
             question += " (until \(JournalClock.format(deadline)), then on_timeout applies)"
         }
-        FileHandle.standardError.write(Data((question + " ").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((question + " ").utf8))
         let deadline = request.deadline
         let line: String? = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: TerminalApprovalPrompt.readLine(until: deadline)) }
         }
         guard let line else {
-            FileHandle.standardError.write(Data("\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
             return nil
         }
         let answer = line.trimmingCharacters(in: .whitespaces).lowercased()

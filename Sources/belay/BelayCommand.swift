@@ -34,6 +34,8 @@ struct BelayCommand: AsyncParsableCommand {
     /// the code DESIGN §7 gives invalid input, rather than ArgumentParser's own 64, so scripts see
     /// one code for "you called it wrong" whatever layer noticed.
     static func main() async {
+        // A closed stdout must not kill a run mid-saga; child processes get SIGPIPE back by default.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -43,7 +45,7 @@ struct BelayCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Terminal.printError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -54,4 +54,19 @@ import Testing
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
+
+    /// A reader that goes away (`belay run … | head -1`) must not kill the run half-way: the saga
+    /// finishes and the journal says completed.
+    @Test func closedStdoutDoesNotStopTheRun() throws {
+        let fixture = try RunFixture(playbook: playbookText(
+            phase("p1", steps: tracedStep("a", run: "sleep 0.5")), phase("p2", steps: tracedStep("b"))))
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #""$0" run "$1" --run-id r1 | head -1 > /dev/null; sleep 1"#, belayBinary.path, fixture.playbook.path]
+        shell.environment = ProcessInfo.processInfo.environment.merging(["TRACE": fixture.trace.path, "NO_COLOR": "1"]) { $1 }
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(fixture.traced == ["a:run", "b:run"])
+        #expect(try fixture.events().last == "run_completed")
+    }
 }
