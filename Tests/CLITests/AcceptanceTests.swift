@@ -69,4 +69,17 @@ import Testing
         #expect(fixture.traced == ["a:run", "b:run"])
         #expect(try fixture.events().last == "run_completed")
     }
+
+    /// `belay status` without a run shows the latest run, and `belay runs` lists oldest first, even
+    /// when `--run-id` picked ids that do not sort by time.
+    @Test func latestRunIsTheLastStartedNotTheLastByName() throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("p1", steps: tracedStep("a"))))
+        #expect(try fixture.run(id: "zz-first").status == 0)
+        #expect(try fixture.run(id: "aa-second").status == 0)
+        let status = try fixture.belay(["status", "--json", "--workspace", fixture.workspace.path])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["run"] as? String == "aa-second")
+        let runs = try fixture.belay(["runs", "--workspace", fixture.workspace.path])
+        #expect(runs.stdout.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) } == ["zz-first", "aa-second"])
+    }
 }
