@@ -163,11 +163,20 @@ public struct TerminalApprovalPrompt: ApprovalPrompt {
     }
 }
 
-/// Who is deciding, when nobody says.
+/// Who is deciding (`approve`) or acting (`resolve`), when nobody says: `$USER`, `$LOGNAME`, then
+/// the account the process runs as, since containers and CI runners often set neither variable and
+/// the journal must still say who did it.
 public enum ApprovalIdentity {
     public static var currentUser: String {
         let environment = ProcessInfo.processInfo.environment
         return environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? accountName ?? "unknown"
+    }
+
+    private static var accountName: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
     }
 }

@@ -82,4 +82,19 @@ import Testing
         let runs = try fixture.belay(["runs", "--workspace", fixture.workspace.path])
         #expect(runs.stdout.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) } == ["zz-first", "aa-second"])
     }
+
+    /// Issue 4: `resolve` records who did it. With neither $USER nor $LOGNAME set (containers, CI),
+    /// the journal still names the account rather than "unknown".
+    @Test func resolveNamesTheAccountWithoutUserVariables() throws {
+        let fixture = try RunFixture(playbook: playbookText(
+            phase("p1", steps: tracedStep("a", compensate: "exit 1")), phase("p2", steps: tracedStep("b", run: "exit 1"))))
+        #expect(try fixture.run().status == 3)
+        let resolved = try fixture.belay(
+            ["resolve", "r1", "--step", "p1/a", "--note", "undone by hand", "--workspace", fixture.workspace.path],
+            environment: ["USER": "", "LOGNAME": ""])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let event = try #require(try fixture.journal().last { $0["event"] as? String == "step_resolved" })
+        let account = try #require(getpwuid(geteuid())?.pointee.pw_name).map { String(cString: $0) }
+        #expect(event["by"] as? String == account)
+    }
 }
