@@ -127,13 +127,13 @@ public struct TerminalApprovalPrompt: ApprovalPrompt {
         if let deadline = request.deadline {
             question += " (until \(JournalClock.format(deadline)), then on_timeout applies)"
         }
-        FileHandle.standardError.write(Data((question + " ").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((question + " ").utf8))
         let deadline = request.deadline
         let line: String? = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: TerminalApprovalPrompt.readLine(until: deadline)) }
         }
         guard let line else {
-            FileHandle.standardError.write(Data("\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
             return nil
         }
         let answer = line.trimmingCharacters(in: .whitespaces).lowercased()
@@ -163,11 +163,20 @@ public struct TerminalApprovalPrompt: ApprovalPrompt {
     }
 }
 
-/// Who is deciding, when nobody says.
+/// Who is deciding (`approve`) or acting (`resolve`), when nobody says: `$USER`, `$LOGNAME`, then
+/// the account the process runs as, since containers and CI runners often set neither variable and
+/// the journal must still say who did it.
 public enum ApprovalIdentity {
     public static var currentUser: String {
         let environment = ProcessInfo.processInfo.environment
         return environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? accountName ?? "unknown"
+    }
+
+    private static var accountName: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
     }
 }

@@ -49,6 +49,7 @@ extension JournalEvent {
         }
         add(.comment, comment)
         add(.deadline, deadline)
+        if let outcomeUnknown { members.append((CodingKeys.outcomeUnknown.stringValue, .bool(outcomeUnknown))) }
         return .object(members)
     }
 }

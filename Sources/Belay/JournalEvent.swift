@@ -107,6 +107,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var comment: String?
     /// When an approval's wait ends (UTC, ISO 8601), if it has a timeout.
     public var deadline: String?
+    /// On `step_failed`: the step was interrupted (a crash or a second signal) and, having no verify
+    /// and not being idempotent, may have been applied. It is never re-run; `resume` compensates it.
+    public var outcomeUnknown: Bool?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -123,6 +126,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case outputs, value, error, note, by, log, point, commit, tree
         case failedStep = "failed_step"
         case decision, criteria, comment, deadline
+        case outcomeUnknown = "outcome_unknown"
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

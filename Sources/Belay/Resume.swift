@@ -23,6 +23,12 @@ extension SagaExecution {
         if state.status == .compensating || state.status == .stuck || (state.status == .paused && state.unwindPending) {
             return await unwind(after: state.failure)
         }
+        // Paused on a step that may have been applied and must not run twice (interrupted, no verify,
+        // not idempotent): it cannot be retried, so it is treated as failed, and so compensated,
+        // itself included (DESIGN §5), instead of being run again.
+        if state.status == .paused, let unknown = state.unknownOutcomeFailure {
+            return await unwind(after: unknown)
+        }
         // A failure was recorded but the policy was not applied yet (crash in between).
         if state.status == .running, let failure = state.failure {
             return await handle(failure)
@@ -77,6 +83,9 @@ extension SagaExecution {
                 if case .failed(let failure) = await settleInFlight(step, in: phase, state: stepState) {
                     return failure
                 }
+            case .failed where stepState.outcomeUnknown:
+                // Possibly applied and not safe to repeat: never run again (resume unwinds instead).
+                return RunState.Failure(step: key, error: stepState.error ?? "its outcome is unknown")
             case .failed, .compensationFailed:
                 // Paused after this step failed: the operator fixed the cause; try it again.
                 remaining.append(step)
@@ -119,6 +128,7 @@ extension SagaExecution {
         if options.interruption?.isRequested == true { return .interrupted }
         var failed = event(step.critical ? .stepFailed : .stepWarning, phase: phase.id, step: step.id)
         failed.error = "interrupted by a crash or a second signal; with no verify and not idempotent its outcome is unknown, so it counts as failed"
+        failed.outcomeUnknown = true
         do { try record(failed) } catch {
             return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
         }

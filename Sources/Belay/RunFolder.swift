@@ -25,13 +25,27 @@ public struct RunFolder: Sendable, Hashable {
         ".belay/runs/\(runID)/logs/\(phase).\(step).\(action).\(attempt).log"
     }
 
-    /// Ids of the runs recorded in a workspace, oldest first (run ids sort by start time).
+    /// Ids of the runs recorded in a workspace, oldest first: by the time of each journal's first
+    /// event, since `--run-id` lets a person pick ids that do not sort by time (then by id).
     public static func runIDs(in workspace: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory(workspace).path)) ?? []
-        return names.filter { name in
-            FileManager.default.fileExists(atPath: runsDirectory(workspace).appendingPathComponent(name)
-                .appendingPathComponent("journal.jsonl").path)
-        }.sorted()
+        let runs = names.compactMap { name -> (id: String, started: String)? in
+            let journal = RunFolder(workspace: workspace, runID: name).journal
+            guard FileManager.default.fileExists(atPath: journal.path) else { return nil }
+            return (name, firstEventTime(journal) ?? "")
+        }
+        return runs.sorted { ($0.started, $0.id) < ($1.started, $1.id) }.map(\.id)
+    }
+
+    /// The `time` of a journal's first line (ISO 8601 UTC, so it sorts as text), without reading the rest.
+    private static func firstEventTime(_ journal: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: journal) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4096) else { return nil }
+        let line = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? head[...]
+        guard let text = String(data: Data(line), encoding: .utf8), let range = text.range(of: #""time":""#) else { return nil }
+        let rest = text[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
     /// The state of a recorded run, folded from its journal.

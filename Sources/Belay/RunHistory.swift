@@ -99,6 +99,18 @@ extension Suggestion {
 }
 
 extension RunState {
+    /// A critical step whose failure left its outcome unknown (interrupted, no verify, not idempotent):
+    /// it must not run twice, so a paused run holding one is unwound by `resume`, not retried.
+    public var unknownOutcomeFailure: Failure? {
+        for phase in phases {
+            for step in phase.steps where step.status == .failed && step.outcomeUnknown && !step.warning {
+                let key = StepKey(phase: phase.id, step: step.id)
+                return Failure(step: key, error: step.error ?? "its outcome is unknown", log: step.log)
+            }
+        }
+        return nil
+    }
+
     /// Where `belay resume` would start, in words (`belay inspect`, `belay status`).
     public var resumeStart: String {
         if isFinished {
@@ -108,6 +120,10 @@ extension RunState {
         if let target = rollbackTarget {
             let next = compensations(rollingBackTo: target).first
             return "the rollback to \(target), " + (next.map { "at the compensation of \($0)" } ?? "at restoring the point")
+        }
+        if status == .paused, !unwindPending, let unknown = unknownOutcomeFailure {
+            return "the unwind: \(unknown.step) may have been applied and is neither idempotent nor verifiable, "
+                + "so it is not run again; every started step is compensated, itself included"
         }
         if status == .compensating || status == .stuck || (status == .paused && unwindPending) {
             return "the unwind, " + (pendingCompensations.first.map { "at the compensation of \($0)" } ?? "at restoring the start point")

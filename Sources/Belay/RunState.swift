@@ -57,6 +57,9 @@ public struct RunState: Sendable, Hashable {
         public var log: String?
         /// A non-critical failure: recorded, and the run went on.
         public var warning = false
+        /// Failed because an interruption left its outcome unknown (no verify, not idempotent): it may
+        /// have been applied, so it must not run again; `resume` compensates it instead.
+        public var outcomeUnknown = false
         public var compensation: Compensation = .notStarted
         public var compensationAttempts = 0
         public var compensationError: String?
@@ -297,6 +300,7 @@ public struct RunState: Sendable, Hashable {
                 $0.error = event.error
                 $0.log = event.log ?? $0.log
                 $0.warning = event.event == .stepWarning
+                $0.outcomeUnknown = event.outcomeUnknown ?? false
                 if let outputs = event.outputs { $0.outputs = outputs }
             }
             if event.event == .stepFailed {

@@ -88,7 +88,7 @@ final class SagaExecution: Sendable {
     /// `record`, for events whose loss would be reported by the next one failing anyway.
     func note(_ event: JournalEvent) {
         do { try record(event) } catch {
-            FileHandle.standardError.write(Data("belay: \(error)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("belay: \(error)\n".utf8))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Belay
+import Foundation
 
 @main
 struct BelayCommand: AsyncParsableCommand {
@@ -28,4 +29,26 @@ struct BelayCommand: AsyncParsableCommand {
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
         ]
     )
+
+    /// Runs the parsed command. A usage mistake (unknown flag, missing argument, bad value) exits 2,
+    /// the code DESIGN §7 gives invalid input, rather than ArgumentParser's own 64, so scripts see
+    /// one code for "you called it wrong" whatever layer noticed.
+    static func main() async {
+        // A closed stdout must not kill a run mid-saga; child processes get SIGPIPE back by default.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -135,6 +135,6 @@ struct GateCommand: ParsableCommand {
     }
 
     private func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Terminal.printError(message)
     }
 }

@@ -30,7 +30,7 @@ struct ResolveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What was done by hand (kept in the journal).", valueName: "text"))
     var note: String
 
-    @Option(help: ArgumentHelp("Who did it (default: $USER, else the login name).", valueName: "name"))
+    @Option(help: ArgumentHelp("Who did it (default: $USER, else $LOGNAME, else the account name).", valueName: "name"))
     var by: String?
 
     @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
@@ -45,7 +45,7 @@ struct ResolveCommand: ParsableCommand {
         let key = RunState.StepKey(phase: String(parts[0]), step: String(parts[1]))
         let workspaceURL = RunLookup.workspace(workspace)
         _ = try RunLookup.state(run: runID, workspace: workspaceURL)
-        let who = by ?? Self.defaultName
+        let who = by ?? ApprovalIdentity.currentUser
         let state: RunState
         do {
             state = try Engine(workspace: workspaceURL).resolve(runID, step: key, note: note, by: who)
@@ -61,11 +61,5 @@ struct ResolveCommand: ParsableCommand {
             Terminal.print("  Still to compensate, newest first: \(owed.map(\.description).joined(separator: ", "))")
         }
         Terminal.print("Next: belay resume \(runID) --workspace \(workspaceURL.path)")
-    }
-
-    static var defaultName: String {
-        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
-        if let login = getlogin() { return String(cString: login) }
-        return "unknown"
     }
 }

@@ -128,6 +128,10 @@ final class RunRenderer: Sendable {
             }
         case .paused(let failure):
             lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
+            if state.unknownOutcomeFailure != nil {
+                lines.append("  It may have been applied and is not idempotent: resume will not run it again, it compensates")
+                lines.append("  every started step, that one included; rollback --to a point undoes less.")
+            }
         case .pausedOnRequest(let reason):
             lines.append(paint("⏸ Run \(run) paused: \(reason)", .yellow))
         case .rolledBack(let target):

@@ -28,6 +28,16 @@ import Testing
         #expect(SARIFReader.severity(result: [:], rule: rule, level: "error") == expected)
     }
 
+    /// Missing evidence is never a pass (DESIGN §6): a log that records no scan is not a clean scan.
+    @Test func aLogWithNoRunIsMissingNotClean() {
+        guard case .missing = SARIFReader.read(data: Data(#"{"version":"2.1.0","runs":[]}"#.utf8), name: "empty.sarif") else {
+            Issue.record("a SARIF log with no runs must be missing evidence")
+            return
+        }
+        let clean = #"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[]}]}"#
+        #expect(SARIFReader.read(data: Data(clean.utf8), name: "clean.sarif").value?.findings == 0)
+    }
+
     @Test func severityFallsBackToTagsThenLevel() {
         #expect(SARIFReader.severity(result: [:], rule: ["properties": ["tags": ["Medium"]]], level: "error") == .medium)
         #expect(SARIFReader.severity(result: [:], rule: nil, level: "error") == .high)

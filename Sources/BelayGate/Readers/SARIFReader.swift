@@ -57,7 +57,8 @@ public enum SARIFSeverity: String, Sendable, Hashable, Comparable {
 /// `defaultConfiguration.level`, then `warning`. Its severity comes from `security-severity`
 /// (result, then rule properties), else from severity tags, else from the level
 /// (error → high, warning → medium, note → low). A run whose invocation did not execute
-/// successfully makes the file unreadable: a scan that crashed is not a clean scan.
+/// successfully makes the file unreadable: a scan that crashed is not a clean scan. A log with no
+/// run at all is missing evidence, like a JUnit file without testcases.
 public enum SARIFReader {
     public static func read(file path: String, noteLimit: Int = 20) -> EvidenceState<SARIFSummary> {
         if let empty: EvidenceState<SARIFSummary> = EvidenceFile.emptiness(path) { return empty }
@@ -91,6 +92,8 @@ public enum SARIFReader {
         if let version = log["version"] as? String, !version.hasPrefix("2.") {
             return .unreadable("\(name) is SARIF \(version); only 2.1.0 is supported")
         }
+        // No run means no scan was recorded: empty evidence, never a clean scan.
+        if runs.isEmpty { return .missing("\(name) has no runs: it records no scan") }
         var summary = SARIFSummary()
         for (index, runObject) in runs.enumerated() {
             guard let run = runObject as? [String: Any] else {
