@@ -59,7 +59,10 @@ public final class YAMLReader {
 
     /// Adds a diagnostic built elsewhere (for example by a cross-reference check).
     public func report(_ severity: Diagnostic.Severity, _ message: String, at mark: Mark?, hint: String?) {
-        let location = location(of: mark)
+        report(severity, message, at: location(of: mark), hint: hint)
+    }
+
+    public func report(_ severity: Diagnostic.Severity, _ message: String, at location: SourceLocation, hint: String?) {
         diagnostics.append(
             Diagnostic(severity, at: location, message, hint: hint, sourceLine: sourceLine(location.line)))
     }
@@ -78,7 +81,7 @@ public final class YAMLReader {
             let .composer(context, problem, mark, _):
             var message = "YAML syntax error: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
-            error(message, at: mark, hint: syntaxHint(problem))
+            report(.error, message, at: endOfContent(location(of: mark)), hint: syntaxHint(problem))
         case let .duplicatedKeysInMapping(duplicates, context):
             error(
                 "duplicate key '\(duplicates.joined(separator: "', '"))' in a mapping", at: context.mark,
@@ -88,6 +91,17 @@ public final class YAMLReader {
         default:
             error("could not read YAML: \(yamlError)", at: nil as Mark?, hint: nil)
         }
+    }
+
+    /// A problem found at the end of the file (an unclosed quote or bracket) is shown just after the
+    /// last character of the last non-blank line, where the user has to look, not on an empty line.
+    private func endOfContent(_ location: SourceLocation) -> SourceLocation {
+        guard (sourceLine(location.line) ?? "").allSatisfy(\.isWhitespace) else { return location }
+        for line in stride(from: min(location.line, lines.count), through: 1, by: -1) {
+            guard let text = sourceLine(line), !text.allSatisfy(\.isWhitespace) else { continue }
+            return SourceLocation(file: file, line: line, column: text.unicodeScalars.count + 1)
+        }
+        return location
     }
 
     private func syntaxHint(_ problem: String) -> String? {

@@ -34,3 +34,11 @@ import Testing
         "retries must be a whole number, found a list",
     ])
 }
+
+@Test func anUnclosedBracketIsShownWhereTheContentEnds() throws {
+    let reader = YAMLReader(file: "p.yml", text: "name: x\nphases: [a, b\n\n")
+    #expect(reader.root() == nil)
+    let diagnostic = try #require(reader.diagnostics.first)
+    #expect(diagnostic.location == SourceLocation(file: "p.yml", line: 2, column: 14))
+    #expect(diagnostic.sourceLine == "phases: [a, b")
+}
