@@ -18,10 +18,6 @@ if [ -z "${BELAY:-}" ]; then
   swift build -c release --product belay >&2
   BELAY="$(swift build -c release --show-bin-path)/belay"
 fi
-if [ ! -x /usr/bin/time ]; then
-  echo "installing GNU time (for peak memory)" >&2
-  apt-get install -y -qq time >/dev/null
-fi
 
 big="$out/big.xml"
 expected="$(python3 Benchmarks/junit/generate.py "$big" "$testcases")"
@@ -39,16 +35,13 @@ YAML
 # Warm the page cache so both readers see the same conditions.
 cat "$big" >/dev/null
 
-set +e
-/usr/bin/time -f "%e %M" -o "$out/belay.time" "$BELAY" gate --policy "$out/policy.yml" --junit "$big" --format json >"$out/belay.json"
-belay_rc=$?
-/usr/bin/time -f "%e %M" -o "$out/python.time" python3 Benchmarks/junit/iterparse.py "$big" >"$out/python.json"
-python_rc=$?
-set -e
-if [ "$belay_rc" != 0 ] || [ "$python_rc" != 0 ]; then
-  echo "FAIL: belay exited $belay_rc, python exited $python_rc" >&2
-  exit 1
-fi
+runs=5
+belay_time="$(python3 Benchmarks/junit/measure.py "$runs" "$out/belay.json" \
+  "$BELAY" gate --policy "$out/policy.yml" --junit "$big" --format json)"
+python_time="$(python3 Benchmarks/junit/measure.py "$runs" "$out/python.json" \
+  python3 Benchmarks/junit/iterparse.py "$big")"
+echo "$belay_time" >"$out/belay.time"
+echo "$python_time" >"$out/python.time"
 
 python3 - "$out" "$expected" <<'PY'
 import json, sys
@@ -57,11 +50,11 @@ report = json.load(open(out + "/belay.json"))
 metrics = report["evidence"]["tests"]["metrics"]
 belay = {k: int(metrics[k]) for k in ("tests", "failed", "skipped", "flaky")}
 python = json.load(open(out + "/python.json"))
-bt, bm = open(out + "/belay.time").read().split()[-2:]
-pt, pm = open(out + "/python.time").read().split()[-2:]
-bt, pt, bm, pm = float(bt), float(pt), int(bm) / 1024, int(pm) / 1024
-print(f"belay gate : {bt:6.2f} s wall, peak RSS {bm:6.1f} MB, counts {belay}")
-print(f"python ET  : {pt:6.2f} s wall, peak RSS {pm:6.1f} MB, counts {python}")
+b = json.load(open(out + "/belay.time"))
+p = json.load(open(out + "/python.time"))
+bt, pt, bm, pm = b["wall"], p["wall"], b["rss_mb"], p["rss_mb"]
+print(f"belay gate : {bt:7.3f} s wall (median of {len(b['runs'])}: {b['runs']}), peak RSS {bm:6.1f} MB, counts {belay}")
+print(f"python ET  : {pt:7.3f} s wall (median of {len(p['runs'])}: {p['runs']}), peak RSS {pm:6.1f} MB, counts {python}")
 ratio = pt / bt if bt > 0 else float("inf")
 print(f"ratio      : belay is {ratio:.1f}x faster than python iterparse")
 ok = True
