@@ -24,7 +24,14 @@ public struct GitRollbackPoints: RollbackPoints {
     public func record(run: String, event: String, phase: String, point: String?, summary: String?) async throws
         -> RecordedPoint?
     {
-        let checkpoint = try await store.record(run: run, event: event, phase: phase, point: point, summary: summary)
+        try await record(run: run, event: event, phase: phase, point: point, summary: summary, details: [])
+    }
+
+    public func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint? {
+        let checkpoint = try await store.record(
+            run: run, event: event, phase: phase, point: point, summary: summary, details: details)
         return RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex)
     }
 

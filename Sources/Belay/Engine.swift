@@ -11,13 +11,6 @@ public enum FailurePolicy: String, Sendable, Hashable, CaseIterable {
     case stop
 }
 
-/// Decides gate and approval steps. The engine runs shell and Swift actions itself; a gate needs
-/// evidence readers and a policy evaluator, which plug in here.
-public protocol GateStepHandler: Sendable {
-    /// Returns normally when the step passes; throws (with a human message) when it fails.
-    func perform(_ work: StepWork, context: StepContext) async throws
-}
-
 /// Per-run settings.
 public struct RunOptions: Sendable {
     /// The run's id; a new sortable one when `nil`.
@@ -29,6 +22,8 @@ public struct RunOptions: Sendable {
     public var killGrace: Duration
     /// Where secret values are looked up (default: this process's environment).
     public var environment: [String: String]
+    /// Evaluates gate steps and answers approval steps (GateSteps.swift); `nil`: `StandardGateSteps()`,
+    /// which waits for `belay approve` rather than asking.
     public var gateHandler: (any GateStepHandler)?
 
     public init(

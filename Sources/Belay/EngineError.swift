@@ -18,6 +18,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case notResumable
         /// Files changed outside Belay since the run stopped (resume refuses unless forced).
         case workspaceChanged
+        /// `belay approve` found no approval step waiting for a decision.
+        case noApprovalPending
     }
 
     public var code: Code

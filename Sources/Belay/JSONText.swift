@@ -115,6 +115,13 @@ extension JournalEvent {
         add(.commit, commit)
         add(.tree, tree)
         add(.failedStep, failedStep)
+        add(.decision, decision)
+        if let criteria {
+            members.append(("criteria", .object(criteria.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        add(.by, by)
+        add(.comment, comment)
+        add(.deadline, deadline)
         return .object(members)
     }
 }

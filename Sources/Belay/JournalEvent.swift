@@ -32,6 +32,11 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case runStuck = "run_stuck"
         case runPaused = "run_paused"
         case runFailed = "run_failed"
+        // The go/no-go gate in playbooks (gate and approval steps).
+        case gateEvaluated = "gate_evaluated"
+        case approvalRequested = "approval_requested"
+        case approvalRecorded = "approval_recorded"
+        case runWaiting = "run_waiting"
     }
 
     /// One phase of the plan announced by `run_started`, so a reader knows every pending step.
@@ -86,6 +91,15 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var tree: String?
     /// `phase/step` of the failure that started an unwind.
     public var failedStep: String?
+    /// A gate's decision (`PROCEED`…) or an approval's (`approved`, `rejected`).
+    public var decision: String?
+    /// Each criterion of a gate and its status (`pass`, `warn`, `fail`, `missing`, `waived`).
+    public var criteria: [String: String]?
+    /// Who decided an approval, and what they said.
+    public var by: String?
+    public var comment: String?
+    /// When an approval's wait ends (UTC, ISO 8601), if it has a timeout.
+    public var deadline: String?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -101,6 +115,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case durationMs = "duration_ms"
         case outputs, value, error, note, log, point, commit, tree
         case failedStep = "failed_step"
+        case decision, criteria, by, comment, deadline
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

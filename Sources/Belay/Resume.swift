@@ -83,6 +83,8 @@ extension SagaExecution {
     /// idempotent; else it is failed (and compensated with the others).
     private func settleInFlight(_ step: Step, in phase: Phase, state: RunState.StepState) async -> StepResult {
         let key = RunState.StepKey(phase: phase.id, step: step.id)
+        // A gate changes nothing and an approval waits for its decision in the journal: ask again.
+        if step.run.isGateOrApproval { return await runStep(step, in: phase) }
         if let verify = step.verify {
             // Outputs the interrupted attempt wrote are still in its scratch file.
             let attempt = max(1, state.attempts)

@@ -20,6 +20,12 @@ public protocol RollbackPoints: Sendable {
     func record(run: String, event: String, phase: String, point: String?, summary: String?) async throws
         -> RecordedPoint?
 
+    /// `record`, with extra trailers for the commit message (`Belay-Gate: <step> PROCEED`): what a
+    /// phase's gates and approvals decided travels with its rollback point.
+    func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint?
+
     /// Makes the workspace exactly the tree of the run's point `point`, and records that restore as a
     /// new commit on the run's history (history is append-only). `nil` when the point does not exist.
     func restore(run: String, point: String) async throws -> RecordedPoint?
@@ -30,6 +36,13 @@ public protocol RollbackPoints: Sendable {
 }
 
 extension RollbackPoints {
+    /// Stores that keep no commit message drop the details.
+    public func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint? {
+        try await record(run: run, event: event, phase: phase, point: point, summary: summary)
+    }
+
     public func changesSinceLastCommit(run: String) async throws -> [String]? { nil }
 }
 

@@ -115,6 +115,11 @@ public struct RunState: Sendable, Hashable {
     /// Lines of the journal that could not be decoded (a torn last line after a crash).
     public var ignoredLines = 0
     public var lastSeq = 0
+    /// What each gate step decided, and each approval step's request and answer (RunState+Gates.swift).
+    public var gates: [StepKey: GateRecord] = [:]
+    public var approvals: [StepKey: ApprovalRecord] = [:]
+    /// The approval step waiting for a decision, if any.
+    public var waitingApproval: StepKey?
 
     public init() {}
 
@@ -309,7 +314,10 @@ public struct RunState: Sendable, Hashable {
             status = .paused
         case .runFailed:
             status = .failed
+        case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:
+            applyGateEvent(event)
         }
+        settleApproval(after: event)
     }
 
     private func key(_ event: JournalEvent) -> StepKey? {

@@ -214,6 +214,7 @@ final class SagaExecution: Sendable {
             }
             if last.error == nil { break }
         }
+        if last.waiting { return .failed(RunState.Failure(step: key, error: "waiting for approval")) }
         let elapsed = DurationFormat.milliseconds(ContinuousClock.now - started)
         liveOutputs.withLock { $0[key] = last.outputs }
         if let value = last.value { liveValues.withLock { $0[key] = value } }
@@ -239,7 +240,9 @@ final class SagaExecution: Sendable {
         var outputs: [String: String] = [:]
         var value: String?
         var log: String?
-        var succeeded: Bool { error == nil }
+        /// An approval step that has no decision yet: the run ends `waiting_approval`.
+        var waiting = false
+        var succeeded: Bool { error == nil && !waiting }
     }
 
     /// One attempt of one action, between `attempt_started` and `attempt_finished`.
@@ -274,19 +277,15 @@ final class SagaExecution: Sendable {
                 template, context: context, log: log, timeout: timeout, stepOutputs: stepOutputs)
         case .code(let body):
             outcome = await performCode(body, context: context, input: input, timeout: timeout)
-        case .gate, .approval:
-            if let handler = options.gateHandler {
-                do {
-                    try await handler.perform(work, context: context)
-                    outcome = ActionOutcome()
-                } catch {
-                    outcome = ActionOutcome(error: "\(error)")
-                }
-            } else {
-                outcome = ActionOutcome(error: "gate steps are not supported yet (step \(phase.id)/\(step.id))")
-            }
+        case .gate(let gate):
+            outcome = await performGate(gate, context: context)
+        case .approval(let approval):
+            outcome = await performApproval(
+                message: approval.message, timeout: approval.timeout, onTimeout: approval.onTimeout, context: context)
         }
         outcome.log = log
+        // A step waiting for approval keeps its attempt open until a decision comes.
+        if outcome.waiting { return outcome }
         var finished = event(.attemptFinished, phase: phase.id, step: step.id)
         finished.action = action.rawValue
         finished.attempt = attempt
@@ -371,8 +370,11 @@ final class SagaExecution: Sendable {
 
     func recordPoint(name: String, event kind: String, phase: String, summary: String) async throws {
         let recorded: RecordedPoint?
+        let notes = name == "start" ? CheckpointNotes() : checkpointNotes(phase: phase)
         do {
-            recorded = try await points.record(run: runID, event: kind, phase: phase, point: name, summary: summary)
+            recorded = try await points.record(
+                run: runID, event: kind, phase: phase, point: name, summary: notes.summary(after: summary),
+                details: notes.details)
         } catch {
             throw EngineError(.checkpoint, "cannot record the rollback point '\(name)': \(error)")
         }
@@ -387,6 +389,7 @@ final class SagaExecution: Sendable {
 
     /// Applies the failure policy to a critical failure.
     func handle(_ failure: RunState.Failure) async -> RunOutcome {
+        if currentState.waitingApproval == failure.step { return await stopForApproval(failure) }
         switch options.onFailure {
         case .compensate:
             return await unwind(after: failure)

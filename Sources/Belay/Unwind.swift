@@ -71,7 +71,8 @@ extension SagaExecution {
         }
         guard let work = step.compensate else {
             var skipped = event(.compensationSkipped, phase: key.phase, step: key.step)
-            skipped.note = "irreversible: the step has no compensation"
+            skipped.note = step.run.isGateOrApproval
+                ? "a gate or approval changes nothing" : "irreversible: the step has no compensation"
             note(skipped)
             return true
         }

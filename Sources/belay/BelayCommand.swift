@@ -13,7 +13,7 @@ struct BelayCommand: AsyncParsableCommand {
             // Run and operate.
             RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self,
             // Decide.
-            GateCommand.self,
+            GateCommand.self, ApproveCommand.self, RehearseCommand.self,
         ]
     )
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Belay
 import BelayGate
+import BelayPlaybook
 import BelaySupport
 import Foundation
 
@@ -17,12 +19,17 @@ struct GateCommand: ParsableCommand {
             relative to the current directory. --junit, --sarif, --cobertura, --lcov and --metrics replace \
             the files of the policy's one source of that kind; --evidence SOURCE=GLOB replaces a named source.
 
+            A `rehearsal: true` criterion passes only after a successful `belay rehearse` of the playbook \
+            named by --playbook, with exactly its current content (and no older than the criterion's \
+            max_age). The record is looked up in the playbook's workspace (--workspace to override).
+
             Exit codes: 0 PROCEED, 1 BLOCK, 3 CONDITIONAL_PROCEED, 2 invalid policy or usage.
 
             Examples:
               belay gate --policy playbooks/gates/release.yml
               belay gate --policy release.yml --junit 'reports/**/*.xml' --sarif scan.sarif
               belay gate --policy release.yml --evidence perf=perf/summary.json
+              belay gate --policy release.yml --playbook deploy.yml
               belay gate --policy release.yml --format json --output gate.json
               belay gate --policy release.yml --format markdown >> "$GITHUB_STEP_SUMMARY"
             """
@@ -49,6 +56,12 @@ struct GateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Replace a named source's files (repeatable).", valueName: "source=glob"))
     var evidence: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The playbook whose rehearsal counts for `rehearsal: true` criteria.", valueName: "file"))
+    var playbook: String?
+
+    @Option(name: .long, help: ArgumentHelp("The workspace holding the playbook's rehearsal records (default: as `belay run` picks it).", valueName: "dir"))
+    var workspace: String?
+
     @Option(name: .long, help: ArgumentHelp("Report format: text, json, markdown or junit.", valueName: "format"))
     var format: String = "text"
 
@@ -74,13 +87,16 @@ struct GateCommand: ParsableCommand {
         overrides.byKind[.cobertura] = cobertura.map { [$0] } ?? []
         overrides.byKind[.lcov] = lcov.map { [$0] } ?? []
         overrides.byKind[.json] = metrics
+        let rehearsal = try rehearsalLookup()
         let report: GateReport
         do {
             for assignment in evidence {
                 let (source, pattern) = try EvidenceOverrides.parseAssignment(assignment)
                 overrides.bySource[source, default: []].append(pattern)
             }
-            report = try GateEvaluator(policy: loaded, today: .today()).evaluate(overrides: overrides)
+            report = try GateEvaluator(
+                policy: loaded, today: .today(), playbook: playbook, rehearsal: rehearsal
+            ).evaluate(overrides: overrides)
         } catch {
             throw usageError(error.description)
         }
@@ -98,6 +114,19 @@ struct GateCommand: ParsableCommand {
             print(rendered, terminator: "")
         }
         if report.decision != .proceed { throw ExitCode(report.decision.exitCode) }
+    }
+
+    /// The rehearsal record of --playbook's current content, in its workspace.
+    private func rehearsalLookup() throws -> RehearsalLookup? {
+        guard let playbook else { return nil }
+        guard let content = FileManager.default.contents(atPath: playbook) else {
+            throw usageError("cannot read the playbook \(playbook) given to --playbook")
+        }
+        let declared = (try? PlaybookLoader.load(text: String(decoding: content, as: UTF8.self), file: playbook))?.workspace
+        let store = RehearsalStore(
+            workspace: PlaybookWorkspace.resolve(playbook: playbook, declared: declared, override: workspace))
+        let evidence = store.evidence(playbookContent: content)
+        return { _ in evidence }
     }
 
     private func usageError(_ message: String) -> ExitCode {

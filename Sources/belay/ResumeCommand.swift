@@ -7,7 +7,7 @@ import Foundation
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue a paused, stuck or crashed run from its journal.",
+        abstract: "Continue a paused, waiting, stuck or crashed run from its journal.",
         discussion: """
             Folds the run's journal and carries on from there, with the playbook as it was when the \
             run started (.belay/runs/<run>/playbook.yml) and the run's variables:
@@ -15,6 +15,9 @@ struct ResumeCommand: AsyncParsableCommand {
               • stuck or interrupted while compensating: retries the unwind from the compensation \
             that failed (compensations must be idempotent), then restores the start point;
               • paused after a failure: runs the failed step again, then the rest;
+              • waiting for approval: applies the decision `belay approve` recorded (approved: the \
+            step succeeds; rejected: it fails and the run compensates), or on_timeout once the \
+            approval's deadline has passed; otherwise asks at a terminal, or keeps waiting (exit 75);
               • crashed (kill -9, power loss): a step left without an outcome is decided by its \
             verify; without verify it is re-run when idempotent, else it counts as failed and the \
             run's failure policy applies (compensation includes that step).
@@ -23,7 +26,7 @@ struct ResumeCommand: AsyncParsableCommand {
             paused or stuck run) when files changed outside Belay since it stopped; --force goes on.
 
             Exit status: as `belay run` — 0 completed, 1 failed and compensated, 2 usage or nothing \
-            to resume, 3 stuck, 4 locked, 75 paused.
+            to resume, 3 stuck, 4 locked, 75 paused or still waiting for approval.
 
             Examples:
               belay resume 20261121-153012-a3f9
@@ -73,7 +76,7 @@ struct ResumeCommand: AsyncParsableCommand {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.resume(
                 runID, saga: Saga(playbook: model, source: snapshot, sourcePath: state.source),
-                options: RunOptions(observer: { renderer.handle($0) }), force: force)
+                options: RunOptions(observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler), force: force)
         } catch let error as EngineError {
             Terminal.printError("belay: \(error.message)")
             throw ExitCode(error.code == .locked ? 4 : 2)

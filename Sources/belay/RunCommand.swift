@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit status: 0 completed; 1 failed (compensated, or stopped); 2 invalid playbook or \
             usage; 3 stuck (a compensation failed); 4 the workspace is locked by another run; \
-            75 paused.
+            75 paused or waiting for approval.
 
             Examples:
               belay run playbooks/quickstart.yml
@@ -80,7 +80,9 @@ struct RunCommand: AsyncParsableCommand {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.run(
                 Saga(playbook: model, source: source, sourcePath: URL(fileURLWithPath: playbook).standardizedFileURL.path),
-                options: RunOptions(runID: runID, onFailure: onFailure, observer: { renderer.handle($0) }))
+                options: RunOptions(
+                    runID: runID, onFailure: onFailure, observer: { renderer.handle($0) },
+                    gateHandler: CLIGateSteps.handler))
         } catch let error as EngineError {
             Terminal.printError("belay: \(error.message)")
             throw ExitCode(error.code == .locked ? 4 : 2)

@@ -76,6 +76,8 @@ final class RunRenderer: Sendable {
                 + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
         case .workspaceRestored:
             return "  \(paint("⟲", .green)) workspace restored to the start point (commit \(short(event.commit)))"
+        case .gateEvaluated, .approvalRequested, .approvalRecorded:
+            return GateLines.render(event, paint: paint)
         default:
             return nil
         }
@@ -102,6 +104,12 @@ final class RunRenderer: Sendable {
         case .failed(let failure):
             lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
             lines.append("  Nothing was compensated (--on-failure stop).")
+        case .paused(let failure) where outcome.waitingApproval != nil:
+            lines.append(paint("⏳ Run \(run) is waiting for approval at \(failure.step)", .yellow)
+                + (state.approvals[failure.step].map { ": \($0.message)" } ?? ""))
+            if let deadline = state.approvals[failure.step]?.deadline {
+                lines.append("  The wait ends at \(deadline); then on_timeout applies (on the next resume).")
+            }
         case .paused(let failure):
             lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
         case .stuck(let failure, let compensation):
@@ -124,6 +132,10 @@ final class RunRenderer: Sendable {
         case .stuck(_, let compensation):
             lines.append("Next: fix the cause, then  belay resume \(run) --workspace \(ws)")
             lines.append("  or, once undone by hand: belay resolve \(run) --step \(compensation) --note \"…\" --workspace \(ws)")
+        case .paused where outcome.waitingApproval != nil:
+            lines.append("Next: belay approve \(run) --by NAME --comment TEXT --workspace \(ws)")
+            lines.append("  or: belay approve \(run) --reject --by NAME --comment TEXT --workspace \(ws)")
+            lines.append("then: belay resume \(run) --workspace \(ws)")
         case .paused:
             lines.append("Next: belay resume \(run) --workspace \(ws)   or   belay rollback \(run) --to start --workspace \(ws)")
         default:

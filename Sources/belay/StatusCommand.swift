@@ -108,6 +108,11 @@ enum StatusText {
         if let workspace = state.workspace { facts.append("workspace \(workspace)") }
         lines.append("  " + facts.joined(separator: " · "))
         if let failure = state.failure { lines.append("  failed at \(failure.step): \(failure.error)") }
+        if let waiting = state.waitingApproval, let approval = state.approvals[waiting] {
+            lines.append(Terminal.paint("  waiting for approval at \(waiting): \(approval.message)", .yellow)
+                + (approval.deadline.map { " (until \($0))" } ?? ""))
+            lines.append("  decide with: belay approve \(state.runID ?? "<run>") [--reject] --by NAME --comment TEXT")
+        }
         if let stuck = state.stuckAt {
             let step = state.step(stuck)
             lines.append(Terminal.paint("  stuck: the compensation of \(stuck) failed", .red)

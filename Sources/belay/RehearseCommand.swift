@@ -1,0 +1,127 @@
+import ArgumentParser
+import Belay
+import BelayPlaybook
+import BelaySupport
+import Foundation
+
+struct RehearseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rehearse",
+        abstract: "Prove a playbook can be undone: run it and unwind it in a scratch copy of the workspace.",
+        discussion: """
+            Copies the workspace (without .belay/) to a temporary folder, runs every phase forward \
+            there, then compensates every started step, newest first — without restoring anything \
+            afterwards — and checks that the workspace tree is exactly the tree of the run's `start` \
+            point and that every compensation succeeded. The real workspace is never touched, except \
+            for the evidence: .belay/rehearsals/<sha256 of the playbook file>.json (and the scratch \
+            run's journal next to it).
+
+            A gate policy's `rehearsal: true` criterion passes only for a successful rehearsal of \
+            the same playbook content (`belay gate --playbook P`, and gate steps of a run of P).
+
+            In a rehearsal, gate steps are evaluated and recorded but never stop the run, and \
+            approval steps are approved automatically (by "belay rehearse"), each with a note. Steps \
+            really run: commands that reach outside the workspace (a deploy, an API call) do so.
+
+            Exit status: 0 passed; 1 failed (what differed, or which compensation failed); 2 invalid \
+            playbook or usage.
+
+            Examples:
+              belay rehearse playbooks/quickstart.yml
+              belay rehearse deploy.yml --var version=1.4.2 --workspace /srv/site
+              belay rehearse deploy.yml --json | jq -r '.result'
+            """
+    )
+
+    @Argument(help: "The playbook file.")
+    var playbook: String
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
+    var vars: [String] = []
+
+    @Option(help: ArgumentHelp("The workspace to copy (default: as `belay run` picks it).", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(help: "Print the rehearsal record as JSON on stdout, and nothing else.")
+    var json = false
+
+    @Flag(help: "Keep the scratch copy and print where it is (to inspect what a compensation left).")
+    var keep = false
+
+    func validate() throws {
+        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
+            throw ValidationError("--var takes name=value, got '\(assignment)'")
+        }
+    }
+
+    func run() async throws {
+        let overrides = Dictionary(
+            vars.map { assignment in
+                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
+        let source: String
+        let model: Playbook
+        do {
+            source = try PlaybookLoader.read(playbook)
+            model = try PlaybookLoader.load(text: source, file: playbook, overrides: overrides)
+        } catch {
+            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
+            throw ExitCode(2)
+        }
+        let workspaceURL = PlaybookWorkspace.resolve(playbook: playbook, declared: model.workspace, override: workspace)
+        let path = URL(fileURLWithPath: playbook).standardizedFileURL.path
+        let content = FileManager.default.contents(atPath: playbook) ?? Data(source.utf8)
+        let renderer = RunRenderer(json: false, workspace: workspaceURL)
+        if !json {
+            Terminal.print("\(Terminal.paint("Belay", .bold)) rehearsal of \(model.name) (\(playbook)) in a scratch copy of \(workspaceURL.path)")
+        }
+        let live: @Sendable (JournalEvent) -> Void = { event in
+            if event.event != .runStarted { renderer.handle(event) }
+        }
+        let saga = Saga(playbook: model, source: source, sourcePath: path)
+        let rehearsal = Rehearsal(
+            saga: saga, playbookPath: path, content: content, workspace: workspaceURL,
+            observer: json ? nil : live, keepScratch: keep)
+        let result: Rehearsal.Result
+        do {
+            result = try await rehearsal.run()
+        } catch let error as EngineError {
+            Terminal.printError("belay: \(error.message)")
+            throw ExitCode(2)
+        }
+        let record = result.record
+        if json {
+            Terminal.print(String(decoding: try Data(contentsOf: result.evidence), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+        } else {
+            Terminal.print(Self.verdict(record, evidence: result.evidence, workspace: workspaceURL))
+            if keep { Terminal.print("  scratch   \(result.scratch.path)") }
+        }
+        if !record.succeeded { throw ExitCode(1) }
+    }
+
+    static func verdict(_ record: RehearsalRecord, evidence: URL, workspace: URL) -> String {
+        var lines = [""]
+        let tree = String((record.startTree ?? "").prefix(10))
+        if record.succeeded {
+            lines.append(Terminal.paint("✓ Rehearsal passed", .green)
+                + ": every phase ran forward, \(count(record.compensated.count, "compensation")) succeeded,"
+                + " and the workspace is back to the start tree (\(tree)).")
+        } else {
+            lines.append(Terminal.paint("✗ Rehearsal FAILED", .red) + ": the playbook cannot be undone cleanly.")
+            for failure in record.failures { lines.append("  - \(failure)") }
+            if !record.changedFiles.isEmpty {
+                lines.append("  files that differ from the start after the unwind:")
+                for change in record.changedFiles.prefix(20) { lines.append("    \(change)") }
+                lines.append("  start tree \(tree), after the unwind \(String((record.endTree ?? "").prefix(10)))")
+            }
+        }
+        for note in record.notes { lines.append("  note: \(note)") }
+        let relative = evidence.path.hasPrefix(workspace.path + "/")
+            ? String(evidence.path.dropFirst(workspace.path.count + 1)) : evidence.path
+        lines.append("  playbook  \(record.playbook) (sha256 \(record.playbookSHA256.prefix(12))…)")
+        lines.append("  evidence  \(relative)")
+        return lines.joined(separator: "\n")
+    }
+}
