@@ -53,22 +53,36 @@ enum Tool {
             stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
-    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends).
+    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), with default signal
+    /// handling: Foundation's `Process` passes on the test runner's blocked signals, and a server
+    /// started by the script would otherwise ignore SIGTERM.
     @discardableResult
     static func shell(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> ToolResult {
-        try run(URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: directory, environment: environment)
+        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", defaultSignalsThenBash, script], in: directory, environment: environment)
     }
 
-    /// Command lines of running processes that mention `text` (read from /proc; this process excluded).
-    static func processesMentioning(_ text: String) -> [String] {
+    private static let defaultSignalsThenBash = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+        os.execvp("bash", ["bash", "-c", sys.argv[1]])
+        """
+
+    /// Live processes (zombies excluded) whose command line mentions `folder` or whose working
+    /// directory is inside it, as "pid: command line" (read from /proc; this process excluded).
+    static func processes(inside folder: URL) -> [String] {
         let own = ProcessInfo.processInfo.processIdentifier
+        let path = folder.standardizedFileURL.resolvingSymlinksInPath().path
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry -> String? in
             guard let pid = Int32(entry), pid != own,
                   let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty
-            else { return nil }
+            else { return nil }   // zombies and kernel threads have no command line
             let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return command.contains(text) ? "\(pid): \(command)" : nil
+            let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd")) ?? ""
+            let inside = command.contains(path) || cwd == path || cwd.hasPrefix(path + "/")
+            return inside ? "\(pid): \(command) (in \(cwd))" : nil
         }
     }
 }
