@@ -95,7 +95,7 @@ public struct Rehearsal: Sendable {
             failures.append("cannot compare the workspace with the start point: \(error)")
         }
         if !changed.isEmpty {
-            failures.append("after the unwind, \(changed.count) file\(changed.count == 1 ? "" : "s") differ from the start: "
+            failures.append("after the unwind, \(changed.count) \(changed.count == 1 ? "file differs" : "files differ") from the start: "
                 + changed.prefix(10).joined(separator: ", "))
         }
 

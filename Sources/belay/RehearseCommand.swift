@@ -76,9 +76,7 @@ struct RehearseCommand: AsyncParsableCommand {
         if !json {
             Terminal.print("\(Terminal.paint("Belay", .bold)) rehearsal of \(model.name) (\(playbook)) in a scratch copy of \(workspaceURL.path)")
         }
-        let live: @Sendable (JournalEvent) -> Void = { event in
-            if event.event != .runStarted { renderer.handle(event) }
-        }
+        let live: @Sendable (JournalEvent) -> Void = { event in renderer.handle(event) }
         let saga = Saga(playbook: model, source: source, sourcePath: path)
         let rehearsal = Rehearsal(
             saga: saga, playbookPath: path, content: content, workspace: workspaceURL,

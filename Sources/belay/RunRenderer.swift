@@ -27,9 +27,12 @@ final class RunRenderer: Sendable {
         }
         let text = state.withLock { state -> String? in
             // The unwind header needs the state before its first compensation starts.
-            let unwindHeader = event.event == .compensationStarted && state.status != .compensating
+            // (A skipped compensation, as of a gate step, can come first.)
+            let unwinding = event.event == .compensationStarted || event.event == .compensationSkipped
+            let unwindHeader = unwinding && state.status != .compensating
                 ? state.pendingCompensations.count : nil
             state.apply(event)
+            if unwinding { state.status = .compensating }
             return render(event, state: state, unwindCount: unwindHeader)
         }
         if let text { Terminal.print(text) }
@@ -66,11 +69,11 @@ final class RunRenderer: Sendable {
                 + paint("\(event.error ?? "failed")\(tries)", .red) + logTail(event.log, lines: 10)
         case .compensationStarted:
             guard let count = unwindCount else { return nil }
-            return "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
+            return unwindHeader(count)
         case .compensationSucceeded:
             return "  \(paint("↺", .green)) \(key?.description ?? "") compensated  \(duration(event.durationMs))"
         case .compensationSkipped:
-            return "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
+            return (unwindCount.map { unwindHeader($0) + "\n" } ?? "") + "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
         case .compensationFailed:
             return "  \(paint("✗", .red)) \(key?.description ?? "") compensation failed  \(duration(event.durationMs))  "
                 + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
@@ -81,6 +84,10 @@ final class RunRenderer: Sendable {
         default:
             return nil
         }
+    }
+
+    private func unwindHeader(_ count: Int) -> String {
+        "\n" + paint("↺ Compensating \(count) started step\(count == 1 ? "" : "s"), newest first", .bold)
     }
 
     /// The recap after the run, with what to type next.

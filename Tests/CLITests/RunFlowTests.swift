@@ -195,12 +195,13 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func gateStepsAreRefusedClearly() throws {
+    @Test func aGateStepWhosePolicyIsMissingFailsClearly() throws {
         let fixture = try RunFixture(playbook: playbookText(
             phase("one", steps: tracedStep("a"), "      - id: g\n        gate: { policy: gate.yml }\n")))
         let result = try fixture.run()
         #expect(result.status == 1)
-        #expect(result.stdout.contains("gate steps are not supported yet"))
+        #expect(result.stdout.contains("the policy gate.yml is invalid"))
+        #expect(result.stdout.contains("cannot read the policy file"))
         #expect(fixture.traced == ["a:run", "a:compensate"])
     }
 }

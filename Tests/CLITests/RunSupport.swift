@@ -46,6 +46,8 @@ final class RunFixture: @unchecked Sendable {
         FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)
+        // Never a terminal: approval steps must not wait for a person in tests.
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
