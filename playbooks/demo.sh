@@ -48,7 +48,7 @@ schema
 if "$BELAY" --help | grep -q '^  rollback '; then
   note "Migrations 003 and 004 turn out to be wrong. Undo everything after orders-index:" \
        "\$ belay rollback demo-migration --to orders-index"
-  pattern='.'
+  pattern='^(Belay|  [–↺⟲]|⟲ Run|  The phases)'
   quiet rollback demo-migration --to orders-index --workspace "$tour/sqlite-migration"
   schema
   note "Compensated newest first (the down migrations ran), then the workspace was made exactly" \

@@ -188,16 +188,13 @@ try machine.prepare()
 print("Provisioning '\(app)' under \(machine.root.path)" + (failAt.map { " (set to fail at '\($0)')" } ?? ""))
 
 let outcome = try await Engine(workspace: workspace).run(provisioning(app: app, on: machine, failAt: failAt))
-switch outcome.result {
-case .completed:
+if case .completed = outcome.result {
     print("✓ run \(outcome.runID) completed: '\(app)' is provisioned")
-case .compensated(let failure):
+} else if case .compensated(let failure) = outcome.result {
     print("↺ run \(outcome.runID) failed at \(failure.step): \(failure.error)")
     print("  every started step was compensated, newest first")
-case .stuck(_, let compensation):
-    print("✗ run \(outcome.runID) is stuck: compensating \(compensation) failed (see \(workspace.path)/.belay)")
-case .paused(let failure), .failed(let failure):
-    print("✗ run \(outcome.runID) stopped at \(failure.step): \(failure.error)")
+} else {   // stuck (a compensation failed), paused, or stopped: the journal says where
+    print("✗ run \(outcome.runID) ended \(outcome.state.status.rawValue); see \(workspace.path)/.belay")
 }
 let left = machine.inventory()
 print("on disk: " + (left.isEmpty ? "nothing" : left.joined(separator: " ")))

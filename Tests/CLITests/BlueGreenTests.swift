@@ -121,4 +121,26 @@ import Testing
         #expect(!scratch.exists("\(folder)/releases/1.2.0"))
         expectNoProcessLeft(scratch)
     }
+
+    @Test(.enabled(if: BelayFeatures.rollback))
+    func rollingBackALiveReleaseSwitchesToThePreviousOne() throws {
+        let scratch = try copy()
+        try release(scratch, "1.0.0")
+        try release(scratch, "1.1.0")
+        #expect(try servedBody(scratch).contains("version 1.1.0"))
+
+        let rollback = try belay(scratch, ["rollback", "bg-1.1.0", "--to", "approve"])
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(rollback.stdout.contains("↺ switch/current compensated"))
+        #expect(current(scratch) == "releases/1.0.0")
+        let body = try servedBody(scratch)
+        #expect(body.contains("version 1.0.0") && !body.contains("1.1.0"))
+        #expect(scratch.exists("\(folder)/releases/1.1.0"), "staged, approved, only no longer live")
+
+        let all = try belay(scratch, ["rollback", "bg-1.1.0", "--to", "start"])
+        #expect(all.status == 0, "\(all.output)")
+        #expect(current(scratch) == "releases/1.0.0")
+        #expect(!scratch.exists("\(folder)/releases/1.1.0"))
+        expectNoProcessLeft(scratch)
+    }
 }

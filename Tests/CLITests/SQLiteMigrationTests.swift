@@ -135,6 +135,47 @@ import Testing
         #expect(!scratch.exists("\(folder)/backup.db"))
     }
 
+    // MARK: - Rolling back by hand
+
+    /// Every boundary a full run can be rolled back to, with the schema version it had.
+    @Test(.enabled(if: BelayFeatures.rollback), arguments: [("start", -1)] + Self.boundaries.dropLast().map { ($0.phase, $0.version) })
+    func rollbackToABoundaryGivesItsExactSchema(target: String, version: Int) throws {
+        let (scratch, folder) = try copy()
+        #expect(try scratch.shell("sqlite3 -bail app.db < seed.sql", in: folder).status == 0)   // the database before the run
+        let seeded = try schema(scratch, "app.db")
+        #expect(try scratch.belay(["run", "\(folder)/playbook.yml", "--run-id", "r"]).status == 0)
+        // The schema each boundary had, read from the database as the run left it there.
+        let expected = version < 0 ? seeded : try referenceSchema(scratch, migrations: version)
+
+        let rollback = try scratch.belay(["rollback", "r", "--to", target, "--workspace", folder])
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(rollback.stdout.contains("rolled back to \(target)"))
+        #expect(try schema(scratch, "app.db") == expected)
+        #expect(try sql(scratch, "app.db", "PRAGMA user_version;") == "\(max(version, 0))")
+        #expect(try counts(scratch, "app.db") == (3000, 12000))
+        // The down migrations of the phases after the target really ran, newest first.
+        let undone = Self.boundaries.filter { $0.version > max(version, 0) && $0.phase != "data-check" }
+        for boundary in undone {
+            let log = scratch.read("\(folder)/.belay/runs/r/logs/\(boundary.phase).migrate.compensate.1.log") ?? ""
+            #expect(log.contains("reverted (schema version \(boundary.version - 1))"), "\(boundary.phase): \(log)")
+        }
+        #expect(scratch.exists("\(folder)/backup.db") == (target != "start" && target != "seed"))
+    }
+
+    @Test(.enabled(if: BelayFeatures.rollback))
+    func rollbacksCanStepBackOneBoundaryAtATime() throws {
+        let (scratch, folder) = try copy()
+        #expect(try scratch.belay(["run", "\(folder)/playbook.yml", "--run-id", "r"]).status == 0)
+        for (target, version) in [("split-name", 4), ("order-events", 3), ("orders-index", 2), ("customer-status", 1), ("backup", 0)] {
+            let rollback = try scratch.belay(["rollback", "r", "--to", target, "--workspace", folder])
+            #expect(rollback.status == 0, "\(rollback.output)")
+            #expect(try sql(scratch, "app.db", "PRAGMA user_version;") == "\(version)", "after rolling back to \(target)")
+            #expect(try schema(scratch, "app.db") == (try referenceSchema(scratch, migrations: version)))
+        }
+        let status = try scratch.belay(["status", "r", "--workspace", folder, "--json"])
+        #expect(status.stdout.contains("rolled_back"))
+    }
+
     // MARK: - The scripts on their own
 
     @Test func everyMigrationRevertsToTheExactSchemaBeforeIt() throws {
