@@ -36,11 +36,16 @@ public struct GitRollbackPoints: RollbackPoints {
     }
 
     public func restore(run: String, point: String) async throws -> RecordedPoint? {
+        try await restore(run: run, point: point, event: "restore")
+    }
+
+    public func restore(run: String, point: String, event: String) async throws -> RecordedPoint? {
         guard let target = try await store.point(run: run, name: point) else { return nil }
         try await store.restore(target)
+        let what = event == "rollback" ? "rolled back" : "restored"
         let checkpoint = try await store.record(
-            run: run, event: "restore", phase: point, point: nil,
-            summary: "workspace restored to the rollback point '\(point)' (\(target.commit.hex.prefix(12)))")
+            run: run, event: event, phase: point, point: nil,
+            summary: "workspace \(what) to the rollback point '\(point)' (\(target.commit.hex.prefix(12)))")
         return RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex)
     }
 

@@ -25,6 +25,10 @@ public struct RunOptions: Sendable {
     /// Evaluates gate steps and answers approval steps (GateSteps.swift); `nil`: `StandardGateSteps()`,
     /// which waits for `belay approve` rather than asking.
     public var gateHandler: (any GateStepHandler)?
+    /// Which phases run (`belay run --only-phase` and friends); every phase by default.
+    public var phases: PhaseSelection = .all
+    /// The operator's stop request (signals): pause after the steps in flight, or kill them.
+    public var interruption: RunInterruption?
 
     public init(
         runID: String? = nil, onFailure: FailurePolicy = .compensate,
@@ -53,6 +57,10 @@ public struct RunOutcome: Sendable {
         case paused(failure: RunState.Failure)
         /// A step failed and nothing was compensated (`--on-failure stop`).
         case failed(failure: RunState.Failure)
+        /// The run stopped because it was asked to (a signal, `--stop-after-phase`); `resume` goes on.
+        case pausedOnRequest(reason: String)
+        /// `rollback`: the phases after the point were compensated and its tree restored.
+        case rolledBack(to: String)
     }
 
     public var runID: String
@@ -64,10 +72,10 @@ public struct RunOutcome: Sendable {
     /// 3 stuck, 75 paused.
     public var exitCode: Int32 {
         switch result {
-        case .completed: 0
+        case .completed, .rolledBack: 0
         case .compensated, .failed: 1
         case .stuck: 3
-        case .paused: 75
+        case .paused, .pausedOnRequest: 75
         }
     }
 }
@@ -99,6 +107,7 @@ public struct Engine: Sendable {
     ///   journal). Step failures are not errors: they are in the outcome.
     public func run(_ saga: Saga, options: RunOptions = RunOptions()) async throws -> RunOutcome {
         let order = try saga.executionOrder()
+        try options.phases.validate(phaseIDs: order.map(\.id))
         let runID = options.runID ?? RunID.make()
         guard RunID.isValid(runID) else {
             throw EngineError(.invalidSaga, "'\(runID)' is not a valid run id (letters, digits, '-', '_', '.')")
@@ -149,17 +158,7 @@ public struct Engine: Sendable {
                 + (state.status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : ""))
         }
         let crashed = state.status == .running || state.status == .compensating
-        if !crashed, !force {
-            let changes: [String]?
-            do { changes = try await points.changesSinceLastCommit(run: runID) } catch {
-                throw EngineError(.checkpoint, "cannot compare the workspace with the run's last commit: \(error)")
-            }
-            if let changes, !changes.isEmpty {
-                throw EngineError(.workspaceChanged, "files changed outside Belay since run \(runID) stopped:\n"
-                    + changes.map { "  \($0)" }.joined(separator: "\n")
-                    + "\nresume would act on a workspace it does not know; check them, then use --force to go on")
-            }
-        }
+        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: "resume")
         var options = options
         if let policy = state.onFailure.flatMap(FailurePolicy.init(rawValue:)) { options.onFailure = policy }
         let execution = try SagaExecution(
@@ -168,6 +167,7 @@ public struct Engine: Sendable {
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }
+        if let note = drift.note { reason += "; \(note)" }
         return await execution.resume(reason: reason)
     }
 }

@@ -20,6 +20,11 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case workspaceChanged
         /// `belay approve` found no approval step waiting for a decision.
         case noApprovalPending
+        /// The playbook file changed since the run started (resume and rollback refuse unless forced).
+        case playbookChanged
+        /// The request does not apply to this run as it stands (e.g. a rollback target whose work
+        /// was already undone, resolving a compensation that did not fail).
+        case refused
     }
 
     public var code: Code

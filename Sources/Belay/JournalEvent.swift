@@ -20,15 +20,21 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case stepSucceeded = "step_succeeded"
         case stepFailed = "step_failed"
         case stepWarning = "step_warning"
+        /// A second signal killed the step's (or compensation's) process: its outcome is unknown.
+        case stepInterrupted = "step_interrupted"
         case compensationStarted = "compensation_started"
         case compensationSucceeded = "compensation_succeeded"
         case compensationFailed = "compensation_failed"
         case compensationSkipped = "compensation_skipped"
         case stepResolved = "step_resolved"
+        /// `belay rollback --to <point>` began: the phases after `point` are compensated, newest first.
+        case rollbackStarted = "rollback_started"
         case workspaceRestored = "workspace_restored"
         case runResumed = "run_resumed"
         case runCompleted = "run_completed"
         case runCompensated = "run_compensated"
+        /// The rollback to `point` finished: compensations done and the point's tree restored.
+        case runRolledBack = "run_rolled_back"
         case runStuck = "run_stuck"
         case runPaused = "run_paused"
         case runFailed = "run_failed"
@@ -83,6 +89,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var value: String?
     public var error: String?
     public var note: String?
+    /// Who did it, for acts of a person (`belay resolve --by`, `belay approve --by`).
+    public var by: String?
     /// A log file, relative to the workspace.
     public var log: String?
     /// A rollback point's name (`start` or a phase id).
@@ -95,8 +103,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var decision: String?
     /// Each criterion of a gate and its status (`pass`, `warn`, `fail`, `missing`, `waived`).
     public var criteria: [String: String]?
-    /// Who decided an approval, and what they said.
-    public var by: String?
+    /// What the person who decided an approval said (`by` names them).
     public var comment: String?
     /// When an approval's wait ends (UTC, ISO 8601), if it has a timeout.
     public var deadline: String?
@@ -113,9 +120,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case plan, vars, source, pid, host, phase, step, action, attempt
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
-        case outputs, value, error, note, log, point, commit, tree
+        case outputs, value, error, note, by, log, point, commit, tree
         case failedStep = "failed_step"
-        case decision, criteria, by, comment, deadline
+        case decision, criteria, comment, deadline
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

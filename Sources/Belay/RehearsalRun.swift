@@ -72,6 +72,12 @@ public struct Rehearsal: Sendable {
         case .stuck(_, let compensation):
             forward = "stuck at \(compensation)"
             failures.append("the forward run got stuck at \(compensation)")
+        case .pausedOnRequest(let reason):
+            forward = "paused: \(reason)"
+            failures.append("the forward run was paused: \(reason)")
+        case .rolledBack(let target):
+            forward = "rolled back to \(target)"
+            failures.append("the forward run was rolled back to \(target)")
         }
         let unwound = try await engine.unwindForRehearsal(runID, saga: saga, observer: observer)
         if let stuck = unwound.failed {

@@ -15,8 +15,12 @@ extension SagaExecution {
         do { try record(resumed) } catch {
             return finishFailed(RunState.Failure(step: .init(phase: "resume", step: "journal"), error: "\(error)"))
         }
-        // An unwind was under way (or stuck): carry it on.
-        if state.status == .compensating || state.status == .stuck {
+        // A rollback was under way (crashed, paused or stuck): carry it on to its target.
+        if let target = state.rollbackTarget {
+            return await continueRollback(to: target)
+        }
+        // An unwind was under way (crashed, paused or stuck): carry it on.
+        if state.status == .compensating || state.status == .stuck || (state.status == .paused && state.unwindPending) {
             return await unwind(after: state.failure)
         }
         // A failure was recorded but the policy was not applied yet (crash in between).
@@ -32,11 +36,15 @@ extension SagaExecution {
         }
         for phase in order {
             let phaseState = currentState.phase(phase.id)
-            if phaseState?.status == .completed || phaseState?.checkpoint != nil { continue }
+            if phaseState?.status == .completed || phaseState?.status == .skipped || phaseState?.checkpoint != nil {
+                continue
+            }
+            if let paused = await pauseIfRequested(phase: phase.id) { return paused }
             if phaseState?.status == .pending || phaseState == nil {
                 recordLater(event(.phaseStarted, phase: phase.id))
             }
             if let failure = await recoverPhase(phase) { return await handle(failure) }
+            if let paused = await pauseIfStoppedInside(phase) { return paused }
             do {
                 try await recordPoint(
                     name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
@@ -108,8 +116,9 @@ extension SagaExecution {
         if step.idempotent {
             return await runStep(step, in: phase)
         }
+        if options.interruption?.isRequested == true { return .interrupted }
         var failed = event(step.critical ? .stepFailed : .stepWarning, phase: phase.id, step: step.id)
-        failed.error = "interrupted by a crash; with no verify and not idempotent its outcome is unknown, so it counts as failed"
+        failed.error = "interrupted by a crash or a second signal; with no verify and not idempotent its outcome is unknown, so it counts as failed"
         do { try record(failed) } catch {
             return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
         }

@@ -30,6 +30,9 @@ public protocol RollbackPoints: Sendable {
     /// new commit on the run's history (history is append-only). `nil` when the point does not exist.
     func restore(run: String, point: String) async throws -> RecordedPoint?
 
+    /// As `restore(run:point:)`, recording the commit under `event` (e.g. `rollback`).
+    func restore(run: String, point: String, event: String) async throws -> RecordedPoint?
+
     /// Files of the workspace that differ from the run's last recorded commit (`kind path`), or nil
     /// when this store records nothing.
     func changesSinceLastCommit(run: String) async throws -> [String]?
@@ -41,6 +44,10 @@ extension RollbackPoints {
         run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
     ) async throws -> RecordedPoint? {
         try await record(run: run, event: event, phase: phase, point: point, summary: summary)
+    }
+
+    public func restore(run: String, point: String, event: String) async throws -> RecordedPoint? {
+        try await restore(run: run, point: point)
     }
 
     public func changesSinceLastCommit(run: String) async throws -> [String]? { nil }

@@ -62,6 +62,9 @@ public struct RunState: Sendable, Hashable {
         public var compensationError: String?
         public var compensationLog: String?
         public var compensationDurationMs: Int64?
+        /// `belay resolve`: what the operator did by hand, and who.
+        public var resolvedNote: String?
+        public var resolvedBy: String?
         /// Started and no outcome recorded (the process died in between).
         public var isInFlight: Bool { status == .running }
     }
@@ -73,6 +76,8 @@ public struct RunState: Sendable, Hashable {
         public var status: PhaseStatus = .pending
         /// The commit of the rollback point recorded after the phase completed.
         public var checkpoint: String?
+        /// Why the phase was skipped (`--skip-phases`, `--only-phase`, `--resume-from`).
+        public var skipNote: String?
         public var steps: [StepState] = []
         public var title: String { name ?? id }
     }
@@ -108,10 +113,24 @@ public struct RunState: Sendable, Hashable {
     public var failure: Failure?
     /// The compensation that failed and left the run stuck.
     public var stuckAt: StepKey?
-    /// Whether the workspace was put back to the `start` point after an unwind.
+    /// Whether the workspace was put back to a rollback point (after an unwind, or a rollback).
     public var restored = false
+    /// The point the workspace was last restored to.
+    public var restoredTo: String?
     /// The last commit Belay recorded on the run's history (any checkpoint, named point or not).
     public var lastCommit: String?
+    /// The target of a rollback under way (started, not finished): `resume` carries it on.
+    public var rollbackTarget: String?
+    /// The point the last finished rollback restored.
+    public var rolledBackTo: String?
+    /// Compensations have begun (an unwind or a rollback) and the run has not settled since:
+    /// a paused or crashed run in this state continues its unwind on `resume`.
+    public var unwindPending = false
+    /// Steps whose action or compensation started after the last commit Belay recorded: the files
+    /// they touch may differ from that commit without anyone outside Belay having changed them.
+    public var actionsSinceLastCommit: [StepKey] = []
+    /// Why the run paused (a failure, a signal, `--stop-after-phase`).
+    public var pauseNote: String?
     /// Lines of the journal that could not be decoded (a torn last line after a crash).
     public var ignoredLines = 0
     public var lastSeq = 0
@@ -166,6 +185,22 @@ public struct RunState: Sendable, Hashable {
         }
     }
 
+    /// Phase ids after `target` in the run's plan (every phase for `start`): what a rollback to
+    /// `target` undoes.
+    public func phases(after target: String) -> [String] {
+        guard target != "start" else { return phases.map(\.id) }
+        guard let index = phases.firstIndex(where: { $0.id == target }) else { return [] }
+        return phases[(index + 1)...].map(\.id)
+    }
+
+    /// The compensations a rollback to `target` runs, newest first: every started step of a later
+    /// phase whose compensation is still owed. Skipped phases never started a step, and a step
+    /// compensated by an earlier unwind or rollback is not owed any more.
+    public func compensations(rollingBackTo target: String) -> [StepKey] {
+        let later = Set(phases(after: target))
+        return pendingCompensations.filter { later.contains($0.phase) }
+    }
+
     /// Started steps with no recorded outcome (a crash happened while they ran).
     public var inFlightSteps: [StepKey] { startedSteps.filter { step($0)?.isInFlight == true } }
 
@@ -191,10 +226,12 @@ public struct RunState: Sendable, Hashable {
             }
         case .runResumed:
             status = .running
+            pauseNote = nil
         case .lockTakenOver:
             break
         case .checkpointRecorded:
             lastCommit = event.commit ?? lastCommit
+            if event.commit != nil { actionsSinceLastCommit = [] }
             if let point = event.point, let commit = event.commit {
                 if points[point] == nil { pointOrder.append(point) }
                 points[point] = commit
@@ -207,6 +244,7 @@ public struct RunState: Sendable, Hashable {
         case .phaseSkipped:
             updatePhase(event.phase) {
                 $0.status = .skipped
+                $0.skipNote = event.note
                 for index in $0.steps.indices where $0.steps[index].status == .pending {
                     $0.steps[index].status = .skipped
                 }
@@ -214,6 +252,7 @@ public struct RunState: Sendable, Hashable {
         case .stepStarted:
             guard let key = key(event) else { break }
             if !startedSteps.contains(key) { startedSteps.append(key) }
+            actionsSinceLastCommit.append(key)
             updateStep(key) {
                 $0.status = .running
                 $0.error = nil
@@ -264,9 +303,14 @@ public struct RunState: Sendable, Hashable {
                 updatePhase(event.phase) { $0.status = .failed }
                 failure = Failure(step: key, error: event.error ?? "failed", log: event.log)
             }
+        case .stepInterrupted:
+            // The outcome stays unknown: the step (or its compensation) is still "started".
+            break
         case .compensationStarted:
             status = .compensating
+            unwindPending = true
             guard let key = key(event) else { break }
+            actionsSinceLastCommit.append(key)
             updatePhase(event.phase) { $0.status = .compensating }
             updateStep(key) {
                 $0.compensation = .started
@@ -298,20 +342,35 @@ public struct RunState: Sendable, Hashable {
             updateStep(key) {
                 $0.compensation = .resolved
                 $0.status = .compensated
+                $0.resolvedNote = event.note
+                $0.resolvedBy = event.by
             }
             if stuckAt == key { stuckAt = nil }
             settlePhase(event.phase)
+        case .rollbackStarted:
+            status = .compensating
+            rollbackTarget = event.point ?? rollbackTarget
+            unwindPending = true
         case .workspaceRestored:
             restored = true
+            restoredTo = event.point ?? "start"
             lastCommit = event.commit ?? lastCommit
+            if event.commit != nil { actionsSinceLastCommit = [] }
         case .runCompleted:
             status = .completed
         case .runCompensated:
             status = .compensated
+            unwindPending = false
+        case .runRolledBack:
+            status = .rolledBack
+            rolledBackTo = event.point ?? rollbackTarget
+            rollbackTarget = nil
+            unwindPending = false
         case .runStuck:
             status = .stuck
         case .runPaused:
             status = .paused
+            pauseNote = event.note ?? event.error
         case .runFailed:
             status = .failed
         case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:

@@ -77,25 +77,17 @@ public struct Saga: Sendable {
         for phase in phases where !seen.insert(phase.id).inserted {
             throw EngineError(.invalidSaga, "the phase id '\(phase.id)' is used twice")
         }
-        var needs: [String: [String]] = [:]
-        for (index, phase) in phases.enumerated() {
-            let required = phase.needs ?? (index > 0 ? [phases[index - 1].id] : [])
-            for need in required where !seen.contains(need) {
+        for phase in phases {
+            for need in phase.needs ?? [] where !seen.contains(need) {
                 throw EngineError(.invalidSaga, "phase '\(phase.id)' needs '\(need)', which is not a phase of the saga")
             }
-            needs[phase.id] = required
         }
-        var done = Set<String>()
-        var order: [Phase] = []
-        while order.count < phases.count {
-            guard let next = phases.first(where: { !done.contains($0.id) && needs[$0.id]!.allSatisfy(done.contains) })
-            else {
-                let rest = phases.filter { !done.contains($0.id) }.map(\.id).joined(separator: ", ")
-                throw EngineError(.invalidSaga, "the phases \(rest) need each other in a cycle")
-            }
-            done.insert(next.id)
-            order.append(next)
+        let graph = PhaseGraph(ids: phases.map(\.id), needs: phases.map(\.needs))
+        if let cycle = graph.cycles().first {
+            let names = (cycle + [cycle[0]]).map { phases[$0].id }.joined(separator: " → ")
+            throw EngineError(.invalidSaga, "the phases need each other in a cycle: \(names)")
         }
+        let order = graph.order().map { phases[$0] }
         for phase in order {
             var stepIDs = Set<String>()
             for step in phase.steps where !stepIDs.insert(step.id).inserted {

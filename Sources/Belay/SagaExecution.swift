@@ -112,6 +112,7 @@ final class SagaExecution: Sendable {
             started.source = saga.sourcePath
             started.pid = getpid()
             started.host = ProcessInfo.processInfo.hostName
+            started.note = options.phases.summary
             started.plan = order.map {
                 JournalEvent.PlannedPhase(
                     id: $0.id, name: $0.name, parallel: $0.parallel ? true : nil, steps: $0.steps.map(\.id))
@@ -131,11 +132,20 @@ final class SagaExecution: Sendable {
 
     /// Runs `order[index...]`; on a critical failure applies the failure policy.
     func runPhases(from index: Int) async -> RunOutcome {
+        let ids = order.map(\.id)
         for phase in order[index...] {
+            if let reason = options.phases.skipReason(for: phase.id, in: ids) {
+                var skipped = event(.phaseSkipped, phase: phase.id)
+                skipped.note = reason
+                note(skipped)
+                continue
+            }
+            if let paused = await pauseIfRequested() { return paused }
             recordLater(event(.phaseStarted, phase: phase.id))
             if let failure = await runPhase(phase) {
                 return await handle(failure)
             }
+            if let paused = await pauseIfStoppedInside(phase) { return paused }
             do {
                 try await recordPoint(
                     name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
@@ -144,6 +154,15 @@ final class SagaExecution: Sendable {
                 return await handle(RunState.Failure(
                     step: .init(phase: phase.id, step: "checkpoint"),
                     error: "could not record the rollback point after phase \(phase.id): \(error)"))
+            }
+            if phase.id == options.phases.stopAfter,
+                order.drop(while: { $0.id != phase.id }).dropFirst().contains(where: {
+                    options.phases.skipReason(for: $0.id, in: ids) == nil
+                })
+            {
+                return await pauseOnRequest(
+                    "stopped after phase \(phase.id) as asked (--stop-after-phase); `belay resume` runs the rest",
+                    phase: phase.id)
             }
         }
         note(event(.runCompleted))
@@ -155,6 +174,7 @@ final class SagaExecution: Sendable {
         let steps = selection ?? phase.steps
         if !phase.parallel {
             for step in steps {
+                if options.interruption?.isRequested == true { return nil }
                 if case .failed(let failure) = await runStep(step, in: phase) { return failure }
             }
             return nil
@@ -171,7 +191,7 @@ final class SagaExecution: Sendable {
             while let result = await group.next() {
                 if case .failed(let stepFailure) = result, failure == nil { failure = stepFailure }
                 // After a critical failure, let the steps in flight finish but start no new one.
-                if failure == nil, next < steps.count {
+                if failure == nil, next < steps.count, options.interruption?.isRequested != true {
                     let step = steps[next]
                     group.addTask { await self.runStep(step, in: phase) }
                     next += 1
@@ -184,6 +204,8 @@ final class SagaExecution: Sendable {
     enum StepResult: Sendable {
         case succeeded, warning
         case failed(RunState.Failure)
+        /// Killed by the operator's second signal: no outcome recorded, it stays "started".
+        case interrupted
     }
 
     /// Journals `step_started`, then tries `run` (+ `verify`) up to the retry budget.
@@ -213,6 +235,7 @@ final class SagaExecution: Sendable {
                 }
             }
             if last.error == nil { break }
+            if options.interruption?.isKilling == true { return recordInterrupted(step, in: phase, action: .run, log: last.log) }
         }
         if last.waiting { return .failed(RunState.Failure(step: key, error: "waiting for approval")) }
         let elapsed = DurationFormat.milliseconds(ContinuousClock.now - started)
@@ -335,7 +358,7 @@ final class SagaExecution: Sendable {
             shell: shellPath, command: command, environment: environment,
             workingDirectory: folder.workspace.path,
             logFile: folder.workspace.appendingPathComponent(log).path,
-            timeout: timeout, killGrace: options.killGrace, masker: masker))
+            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption))
         let produced = StepOutputFile.consume(outputFile)
         var outcome = ActionOutcome(outputs: produced)
         if !result.succeeded { outcome.error = result.failureDescription(timeout: timeout) }
@@ -390,7 +413,10 @@ final class SagaExecution: Sendable {
     /// Applies the failure policy to a critical failure.
     func handle(_ failure: RunState.Failure) async -> RunOutcome {
         if currentState.waitingApproval == failure.step { return await stopForApproval(failure) }
-        switch options.onFailure {
+        // The operator asked to stop: a failure meanwhile pauses the run rather than unwinding it,
+        // so nothing long starts after Ctrl-C; `resume` retries the step, `rollback` undoes.
+        let policy: FailurePolicy = options.interruption?.isRequested == true ? .pause : options.onFailure
+        switch policy {
         case .compensate:
             return await unwind(after: failure)
         case .pause:

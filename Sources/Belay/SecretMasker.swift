@@ -6,9 +6,24 @@ public struct SecretMasker: Sendable, Hashable {
     private let secrets: [String]
 
     /// `values` are the secrets' values; empty ones are ignored (they would match everywhere).
+    ///
+    /// A multi-line secret (a private key, a certificate bundle) is also masked line by line, since
+    /// logs are masked a line at a time and a command may print only part of it.
     public init(values: some Sequence<String>) {
-        secrets = Set(values.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
+        var all = Set<String>()
+        for value in values where !value.isEmpty {
+            all.insert(value)
+            guard value.contains(where: \.isNewline) else { continue }
+            for line in value.split(whereSeparator: \.isNewline) where line.count >= Self.shortestMaskedLine {
+                all.insert(String(line))
+            }
+        }
+        secrets = all.sorted { $0.count > $1.count }
     }
+
+    /// Lines of a multi-line secret shorter than this are left alone: masking `}` or `--` everywhere
+    /// would garble logs and hide nothing worth hiding.
+    static let shortestMaskedLine = 4
 
     /// The values of the named environment variables in `environment`.
     public init(names: [String], environment: [String: String]) {

@@ -23,6 +23,8 @@ struct ShellCommand: Sendable {
     /// After SIGTERM, how long the process group gets before SIGKILL.
     var killGrace: Duration
     var masker: SecretMasker
+    /// Told about the process group, so an operator's second signal can kill it.
+    var interruption: RunInterruption? = nil
 }
 
 /// How a shell command ended.
@@ -83,6 +85,7 @@ enum ShellRunner {
                             error: .combinedWithOutput
                         ) { execution in
                             processGroup.set(execution.processIdentifier.value)
+                            command.interruption?.register(group: execution.processIdentifier.value)
                         }
                         return .finished(result.terminationStatus)
                     }
@@ -90,6 +93,7 @@ enum ShellRunner {
                         configuration, input: .none, output: .sequence, error: .combinedWithOutput
                     ) { execution in
                         processGroup.set(execution.processIdentifier.value)
+                        command.interruption?.register(group: execution.processIdentifier.value)
                         var pending: [UInt8] = []
                         for try await buffer in execution.standardOutput {
                             buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
@@ -112,6 +116,7 @@ enum ShellRunner {
                 }
             }
             var result = ShellResult()
+            defer { command.interruption?.unregister(group: processGroup.get()) }
             while let event = await group.next() {
                 switch event {
                 case .finished(let status):

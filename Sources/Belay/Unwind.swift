@@ -6,23 +6,10 @@ extension SagaExecution {
     /// the workspace to the `start` point. A compensation that fails after its retries stops the
     /// unwind there: the run is stuck.
     func unwind(after failure: RunState.Failure?) async -> RunOutcome {
-        for batch in compensationBatches(currentState.pendingCompensations) {
-            let failures = await withTaskGroup(of: RunState.StepKey?.self) { group in
-                for key in batch { group.addTask { await self.compensate(key) ? nil : key } }
-                var failed: [RunState.StepKey] = []
-                for await result in group { if let result { failed.append(result) } }
-                return failed
-            }
-            if let stuck = batch.first(where: failures.contains) {
-                await recordStopCommit(event: "stuck", phase: stuck.phase)
-                var event = event(.runStuck, phase: stuck.phase, step: stuck.step)
-                let step = currentState.step(stuck)
-                event.failedStep = failure?.step.description
-                event.error = step?.compensationError
-                event.log = step?.compensationLog
-                note(event)
-                return outcome(.stuck(failure: failure, compensation: stuck))
-            }
+        switch await compensateInOrder(currentState.pendingCompensations) {
+        case .stuck(let stuck): return await recordStuck(at: stuck, failure: failure)
+        case .interrupted(let phase): return await pauseOnRequest(unwindPausedNote(), phase: phase)
+        case nil: break
         }
         do {
             if let restored = try await points.restore(run: runID, point: "start") {
@@ -45,6 +32,48 @@ extension SagaExecution {
         note(done)
         if let failure { return outcome(.compensated(failure: failure)) }
         return outcome(.compensated(failure: RunState.Failure(step: .init(phase: "", step: ""), error: "")))
+    }
+
+    enum UnwindStop {
+        /// The compensation of this step failed after its retries.
+        case stuck(RunState.StepKey)
+        /// The operator asked to stop; `phase` is where the unwind was.
+        case interrupted(phase: String)
+    }
+
+    /// Compensates `keys` (newest first, a parallel phase's steps together); stops at the first
+    /// compensation that fails, or between compensations when the operator asks to stop.
+    func compensateInOrder(_ keys: [RunState.StepKey]) async -> UnwindStop? {
+        for batch in compensationBatches(keys) {
+            if options.interruption?.isRequested == true { return .interrupted(phase: batch[0].phase) }
+            let failures = await withTaskGroup(of: RunState.StepKey?.self) { group in
+                for key in batch { group.addTask { await self.compensate(key) ? nil : key } }
+                var failed: [RunState.StepKey] = []
+                for await result in group { if let result { failed.append(result) } }
+                return failed
+            }
+            if options.interruption?.isRequested == true { return .interrupted(phase: batch[0].phase) }
+            if let stuck = batch.first(where: failures.contains) { return .stuck(stuck) }
+        }
+        return nil
+    }
+
+    /// Records that the unwind stopped at `stuck`'s failed compensation (DESIGN §5).
+    func recordStuck(at stuck: RunState.StepKey, failure: RunState.Failure?) async -> RunOutcome {
+        // A commit of the workspace as left, so resume can tell outside changes from ours.
+        await recordStopCommit(event: "stuck", phase: stuck.phase)
+        var event = event(.runStuck, phase: stuck.phase, step: stuck.step)
+        let step = currentState.step(stuck)
+        event.failedStep = failure?.step.description
+        event.error = step?.compensationError
+        event.log = step?.compensationLog
+        note(event)
+        return outcome(.stuck(failure: failure, compensation: stuck))
+    }
+
+    func unwindPausedNote() -> String {
+        "\(options.interruption.map(Self.interruptedNote) ?? "interrupted") while compensating; "
+            + "`belay resume` carries the unwind on"
     }
 
     /// Keys grouped so that consecutive steps of one parallel phase are compensated together.
@@ -86,6 +115,10 @@ extension SagaExecution {
             if attempt > firstAttempt { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - firstAttempt)) }
             last = await perform(work, action: .compensate, step: step, phase: phase, attempt: attempt, input: input)
             if last.succeeded { break }
+            if options.interruption?.isKilling == true {
+                _ = recordInterrupted(step, in: phase, action: .compensate, log: last.log)
+                return false
+            }
         }
         var finished = event(last.succeeded ? .compensationSucceeded : .compensationFailed, phase: key.phase, step: key.step)
         finished.durationMs = DurationFormat.milliseconds(ContinuousClock.now - started)

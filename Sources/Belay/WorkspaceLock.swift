@@ -17,22 +17,31 @@ public struct LockHolder: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// One run at a time per workspace: `.belay/lock`, created atomically with `O_EXCL`.
+/// One run at a time per workspace: `.belay/lock` names the holder, and an `flock` on it is held for
+/// as long as the holder works.
 ///
-/// A lock left by a process that is gone (same host) is taken over; the caller journals the takeover.
+/// The recorded pid decides whether a holder is alive (a lock whose process is gone on this host is
+/// taken over; the caller journals the takeover). The `flock` makes that check-then-replace atomic:
+/// two runs finding the same stale lock cannot both take it over, and the kernel drops the `flock`
+/// when a holder dies, however it dies.
 public final class WorkspaceLock: Sendable {
     public let url: URL
     public let holder: LockHolder
     /// The stale holder this lock replaced, if any.
     public let tookOverFrom: LockHolder?
+    /// The open lock file carrying the `flock`; closing it releases the lock.
+    private let descriptor: Int32
 
     static let hostName: String = ProcessInfo.processInfo.hostName
 
-    private init(url: URL, holder: LockHolder, tookOverFrom: LockHolder?) {
+    private init(url: URL, holder: LockHolder, tookOverFrom: LockHolder?, descriptor: Int32) {
         self.url = url
         self.holder = holder
         self.tookOverFrom = tookOverFrom
+        self.descriptor = descriptor
     }
+
+    deinit { close(descriptor) }
 
     public static func url(workspace: URL) -> URL { RunFolder.belayDirectory(workspace).appendingPathComponent("lock") }
 
@@ -49,40 +58,84 @@ public final class WorkspaceLock: Sendable {
         let holder = LockHolder(run: run, pid: getpid(), host: hostName, since: JournalClock.now())
         var data = try JSONEncoder().encode(holder)
         data.append(0x0A)
-        var replaced: LockHolder?
         for _ in 0..<3 {
-            let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 {
-                defer { close(fd) }
-                let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                guard written == data.count, fsync(fd) == 0 else {
-                    unlink(url.path)
-                    throw EngineError(.workspace, "cannot write the lock \(url.path)")
-                }
-                return WorkspaceLock(url: url, holder: holder, tookOverFrom: replaced)
+            let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw EngineError(.workspace, "cannot open the lock \(url.path): \(String(cString: strerror(errno)))")
             }
-            guard errno == EEXIST else {
-                throw EngineError(.workspace, "cannot create the lock \(url.path): \(String(cString: strerror(errno)))")
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                throw lockedError(self.holder(workspace: workspace), url: url)
             }
-            guard let current = self.holder(workspace: workspace) else {
-                // Being written right now by another run, or unreadable: treat it as held.
-                throw EngineError(.locked, "the workspace is locked (\(url.path) exists but cannot be read); "
-                    + "if no run is active, remove it")
+            // The previous holder may have removed the file between our open and our flock: then the
+            // flock is on a file nobody else will look at. Start again on the file at the path.
+            guard isStillAtPath(fd, url) else {
+                close(fd)
+                continue
             }
-            guard current.isStale else {
-                throw EngineError(.locked, "the workspace is locked by \(current); wait for it to finish, "
-                    + "or check `belay status \(current.run)`")
+            let previous = readHolder(fd)
+            if let previous, !previous.isStale {
+                close(fd)
+                throw lockedError(previous, url: url)
             }
-            replaced = current
-            unlink(url.path)
+            guard ftruncate(fd, 0) == 0, pwriteAll(fd, data), fsync(fd) == 0 else {
+                close(fd)
+                throw EngineError(.workspace, "cannot write the lock \(url.path): \(String(cString: strerror(errno)))")
+            }
+            return WorkspaceLock(url: url, holder: holder, tookOverFrom: previous, descriptor: fd)
         }
         throw EngineError(.locked, "the workspace lock \(url.path) keeps changing hands; try again")
     }
 
-    /// Removes the lock if it is still ours.
+    /// Removes the lock if it is still ours; the `flock` goes when the lock is released from memory.
     public func release() {
         if WorkspaceLock.holder(workspace: url.deletingLastPathComponent().deletingLastPathComponent()) == holder {
             unlink(url.path)
+        }
+    }
+
+    private static func lockedError(_ holder: LockHolder?, url: URL) -> EngineError {
+        guard let holder else {
+            return EngineError(.locked, "the workspace is locked (\(url.path) is held but cannot be read); "
+                + "if no run is active, remove it")
+        }
+        return EngineError(.locked, "the workspace is locked by \(holder); wait for it to finish, "
+            + "or check `belay status \(holder.run)`")
+    }
+
+    private static func isStillAtPath(_ fd: Int32, _ url: URL) -> Bool {
+        var open = stat(), atPath = stat()
+        guard fstat(fd, &open) == 0, stat(url.path, &atPath) == 0 else { return false }
+        return open.st_dev == atPath.st_dev && open.st_ino == atPath.st_ino
+    }
+
+    private static func readHolder(_ fd: Int32) -> LockHolder? {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var offset: off_t = 0
+        while true {
+            let count = pread(fd, &buffer, buffer.count, offset)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[..<count])
+            offset += off_t(count)
+        }
+        guard !bytes.isEmpty else { return nil }
+        // An unreadable holder (a torn write by a process that died) cannot be alive: it never
+        // finished taking the lock, and its flock is gone since we hold ours.
+        return try? JSONDecoder().decode(LockHolder.self, from: Data(bytes))
+    }
+
+    private static func pwriteAll(_ fd: Int32, _ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = pwrite(fd, raw.baseAddress! + offset, raw.count - offset, off_t(offset))
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
         }
     }
 }

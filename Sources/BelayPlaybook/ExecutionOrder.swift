@@ -9,16 +9,18 @@ extension Playbook {
     }
 }
 
-/// The `needs` relation between phases, by index in file order.
-struct PhaseGraph {
+/// The `needs` relation between phases, by index in file order: one ordering for playbooks and for
+/// sagas written in Swift.
+public struct PhaseGraph: Sendable {
     /// `dependencies[i]`: indexes of the phases phase `i` needs (unknown names are left out).
-    let dependencies: [[Int]]
+    public let dependencies: [[Int]]
 
     init(_ playbook: Playbook) {
         self.init(ids: playbook.phases.map(\.id), needs: playbook.phases.map(\.needs))
     }
 
-    init(ids: [String], needs: [[String]?]) {
+    /// `needs[i]` of `nil` means "the previous phase"; `[]` means nothing.
+    public init(ids: [String], needs: [[String]?]) {
         var index: [String: Int] = [:]
         for (i, id) in ids.enumerated() where index[id] == nil { index[id] = i }
         dependencies = needs.enumerated().map { i, needs in
@@ -29,7 +31,7 @@ struct PhaseGraph {
     }
 
     /// Kahn's algorithm, always taking the ready phase that comes first in the file.
-    func order() -> [Int] {
+    public func order() -> [Int] {
         let count = dependencies.count
         var remaining = dependencies.map { Set($0) }
         var done = [Bool](repeating: false, count: count)
@@ -49,7 +51,7 @@ struct PhaseGraph {
 
     /// Every distinct dependency cycle, each as phase indexes starting at its earliest phase in the file
     /// and following `needs` (so `[a, b]` reads "a needs b, b needs a").
-    func cycles() -> [[Int]] {
+    public func cycles() -> [[Int]] {
         var found: [[Int]] = []
         var seen = Set<[Int]>()
         var state = [UInt8](repeating: 0, count: dependencies.count)  // 0 new, 1 on stack, 2 done

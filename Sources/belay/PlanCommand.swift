@@ -25,11 +25,7 @@ struct PlanCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The playbook file.")
-    var playbook: String
-
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
-    var vars: [String] = []
+    @OptionGroup var input: PlaybookInput
 
     @Option(help: ArgumentHelp("Also show the unwind a failure of this step would cause.", valueName: "phase/step"))
     var failAt: String?
@@ -37,29 +33,8 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the plan as JSON to stdout.")
     var json = false
 
-    func validate() throws {
-        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
-            throw ValidationError("--var takes name=value, got '\(assignment)'")
-        }
-    }
-
     func run() throws {
-        let overrides = Dictionary(
-            vars.map { assignment in
-                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
-        let model: Playbook
-        do {
-            model = try PlaybookLoader.load(path: playbook, overrides: overrides)
-        } catch {
-            if json {
-                Terminal.print(try DiagnosticsJSON.report(file: playbook, valid: false, diagnostics: error.diagnostics))
-            } else {
-                for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
-            }
-            throw ExitCode(2)
-        }
+        let (_, model) = try input.load(json: json)
         let plan: PlaybookPlan
         do {
             plan = try PlaybookPlan(playbook: model, failAt: failAt)
@@ -68,9 +43,9 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if json {
-            Terminal.print(try DiagnosticsJSON.encode(PlanRenderer.json(plan, file: playbook)))
+            Terminal.print(try DiagnosticsJSON.encode(PlanRenderer.json(plan, file: input.playbook)))
         } else {
-            Terminal.write(PlanRenderer.text(plan, file: playbook), to: .standardOutput)
+            Terminal.write(PlanRenderer.text(plan, file: input.playbook), to: .standardOutput)
         }
     }
 }

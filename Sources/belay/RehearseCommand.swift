@@ -33,11 +33,7 @@ struct RehearseCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The playbook file.")
-    var playbook: String
-
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
-    var vars: [String] = []
+    @OptionGroup var input: PlaybookInput
 
     @Option(help: ArgumentHelp("The workspace to copy (default: as `belay run` picks it).", valueName: "dir"))
     var workspace: String?
@@ -48,33 +44,14 @@ struct RehearseCommand: AsyncParsableCommand {
     @Flag(help: "Keep the scratch copy and print where it is (to inspect what a compensation left).")
     var keep = false
 
-    func validate() throws {
-        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
-            throw ValidationError("--var takes name=value, got '\(assignment)'")
-        }
-    }
-
     func run() async throws {
-        let overrides = Dictionary(
-            vars.map { assignment in
-                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
-        let source: String
-        let model: Playbook
-        do {
-            source = try PlaybookLoader.read(playbook)
-            model = try PlaybookLoader.load(text: source, file: playbook, overrides: overrides)
-        } catch {
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
-            throw ExitCode(2)
-        }
-        let workspaceURL = PlaybookWorkspace.resolve(playbook: playbook, declared: model.workspace, override: workspace)
-        let path = URL(fileURLWithPath: playbook).standardizedFileURL.path
-        let content = FileManager.default.contents(atPath: playbook) ?? Data(source.utf8)
+        let (source, model) = try input.load()
+        let workspaceURL = input.workspace(of: model, override: workspace)
+        let path = input.path
+        let content = FileManager.default.contents(atPath: input.playbook) ?? Data(source.utf8)
         let renderer = RunRenderer(json: false, workspace: workspaceURL)
         if !json {
-            Terminal.print("\(Terminal.paint("Belay", .bold)) rehearsal of \(model.name) (\(playbook)) in a scratch copy of \(workspaceURL.path)")
+            Terminal.print("\(Terminal.paint("Belay", .bold)) rehearsal of \(model.name) (\(input.playbook)) in a scratch copy of \(workspaceURL.path)")
         }
         let live: @Sendable (JournalEvent) -> Void = { event in renderer.handle(event) }
         let saga = Saga(playbook: model, source: source, sourcePath: path)

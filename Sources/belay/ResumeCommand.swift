@@ -22,8 +22,12 @@ struct ResumeCommand: AsyncParsableCommand {
             verify; without verify it is re-run when idempotent, else it counts as failed and the \
             run's failure policy applies (compensation includes that step).
 
-            It refuses when the original playbook file changed since the run started, or (for a \
-            paused or stuck run) when files changed outside Belay since it stopped; --force goes on.
+            A rollback that stopped (stuck, paused, crashed) is carried on to its target.
+
+            It refuses when the original playbook file changed since the run started, or when files \
+            changed outside Belay since the run's last commit (for a crashed run, changes are only \
+            listed when a step started after that commit, since it may have made them); --force goes on. \
+            Ctrl-C pauses it like `belay run`.
 
             Exit status: as `belay run` — 0 completed, 1 failed and compensated, 2 usage or nothing \
             to resume, 3 stuck, 4 locked, 75 paused or still waiting for approval.
@@ -50,37 +54,20 @@ struct ResumeCommand: AsyncParsableCommand {
         let workspaceURL = RunLookup.workspace(workspace)
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
-        guard let snapshot = try? String(contentsOf: folder.playbook, encoding: .utf8) else {
-            Terminal.printError("belay: run \(runID) has no playbook snapshot (\(folder.playbook.path)); it cannot be resumed here")
-            throw ExitCode(2)
-        }
-        if !force, let source = state.source, let original = try? String(contentsOfFile: source, encoding: .utf8),
-            original != snapshot
-        {
-            Terminal.printError("""
-                belay: the playbook \(source) changed since run \(runID) started; resume uses the snapshot \
-                \(folder.playbook.path). Compare them, then use --force to resume with the snapshot.
-                """)
-            throw ExitCode(2)
-        }
-        let model: Playbook
-        do {
-            model = try PlaybookLoader.load(text: snapshot, file: folder.playbook.path, overrides: state.vars)
-        } catch {
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
-            throw ExitCode(2)
-        }
         let renderer = RunRenderer(json: json, workspace: workspaceURL, initial: state)
+        var options = RunOptions(observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler)
+        let interruption = RunInterruption()
+        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
+        options.interruption = interruption
         let outcome: RunOutcome
         do {
+            let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
             let engine = try Engine(workspace: workspaceURL)
-            outcome = try await engine.resume(
-                runID, saga: Saga(playbook: model, source: snapshot, sourcePath: state.source),
-                options: RunOptions(observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler), force: force)
+            outcome = try await engine.resume(runID, saga: saga, options: options, force: force)
         } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
-            throw ExitCode(error.code == .locked ? 4 : 2)
+            throw OperateExit.fail(error)
         }
+        withExtendedLifetime(watch) {}
         renderer.finish(outcome)
         throw ExitCode(outcome.exitCode)
     }

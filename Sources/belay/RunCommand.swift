@@ -22,6 +22,14 @@ struct RunCommand: AsyncParsableCommand {
             The workspace is --workspace, else the playbook's `workspace:` (relative to the playbook's \
             folder), else the playbook's folder.
 
+            Phase control: --only-phase P runs one phase; --skip-phases P,Q leaves some out; \
+            --stop-after-phase P pauses once P completed (exit 75; `belay resume` runs the rest); \
+            --resume-from P --assume-previous-complete starts a new run at P, the earlier phases \
+            taken as done. Phases not run are journaled as skipped: no rollback point, never compensated.
+
+            Ctrl-C (or SIGTERM) lets the step(s) in flight finish, records the run as paused and exits \
+            75; a second Ctrl-C kills them (their outcome is unknown; `belay resume` settles it).
+
             Exit status: 0 completed; 1 failed (compensated, or stopped); 2 invalid playbook or \
             usage; 3 stuck (a compensation failed); 4 the workspace is locked by another run; \
             75 paused or waiting for approval.
@@ -31,11 +39,13 @@ struct RunCommand: AsyncParsableCommand {
               belay run playbooks/quickstart.yml --var version=1.2.0 --var fail_at=release
               belay run deploy.yml --workspace /srv/site --run-id release-42 --on-failure pause
               belay run deploy.yml --json | jq -c 'select(.event == "step_failed")'
+              belay run deploy.yml --stop-after-phase canary
+              belay run deploy.yml --skip-phases notify,cleanup
+              belay run deploy.yml --resume-from migrate --assume-previous-complete
             """
     )
 
-    @Argument(help: "The playbook file.")
-    var playbook: String
+    @OptionGroup var input: PlaybookInput
 
     @Option(help: ArgumentHelp("The folder whose files are checkpointed and where commands run.", valueName: "dir"))
     var workspace: String?
@@ -43,62 +53,77 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run's id (default: a new one like 20261121-153012-a3f9).", valueName: "id"))
     var runID: String?
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
-    var vars: [String] = []
-
     @Option(help: ArgumentHelp("What a critical failure does: compensate, pause or stop.", valueName: "policy"))
     var onFailure: FailurePolicy = .compensate
+
+    @Option(help: ArgumentHelp("Run only this phase; the others are recorded as skipped.", valueName: "phase"))
+    var onlyPhase: String?
+
+    @Option(help: ArgumentHelp("Pause (exit 75) once this phase completed; `belay resume` runs the rest.", valueName: "phase"))
+    var stopAfterPhase: String?
+
+    @Option(help: ArgumentHelp("Phases not to run, comma-separated; recorded as skipped, never compensated.", valueName: "p,q"))
+    var skipPhases: String?
+
+    @Option(help: ArgumentHelp("Start at this phase (needs --assume-previous-complete).", valueName: "phase"))
+    var resumeFrom: String?
+
+    @Flag(help: "With --resume-from: the earlier phases were done before; record them as skipped.")
+    var assumePreviousComplete = false
 
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
-    func validate() throws {
-        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
-            throw ValidationError("--var takes name=value, got '\(assignment)'")
-        }
-    }
-
     func run() async throws {
-        let overrides = Dictionary(
-            vars.map { assignment in
-                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
-        let source: String
-        let model: Playbook
-        do {
-            source = try PlaybookLoader.read(playbook)
-            model = try PlaybookLoader.load(text: source, file: playbook, overrides: overrides)
-        } catch {
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
-            throw ExitCode(2)
-        }
-        let workspaceURL = resolveWorkspace(model)
+        let (source, model) = try input.load()
+        let workspaceURL = input.workspace(of: model, override: workspace)
+        let selection = try phaseSelection(model)
         let renderer = RunRenderer(json: json, workspace: workspaceURL)
+        var options = RunOptions(
+            runID: runID, onFailure: onFailure, observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler)
+        options.phases = selection
+        let interruption = RunInterruption()
+        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
+        options.interruption = interruption
         let outcome: RunOutcome
         do {
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.run(
-                Saga(playbook: model, source: source, sourcePath: URL(fileURLWithPath: playbook).standardizedFileURL.path),
-                options: RunOptions(
-                    runID: runID, onFailure: onFailure, observer: { renderer.handle($0) },
-                    gateHandler: CLIGateSteps.handler))
+                Saga(playbook: model, source: source, sourcePath: input.path),
+                options: options)
         } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
-            throw ExitCode(error.code == .locked ? 4 : 2)
+            throw OperateExit.fail(error)
         }
+        withExtendedLifetime(watch) {}
         renderer.finish(outcome)
         throw ExitCode(outcome.exitCode)
     }
 
-    /// --workspace, else the playbook's `workspace:` (relative to its folder), else its folder.
-    private func resolveWorkspace(_ model: Playbook) -> URL {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let workspace { return URL(fileURLWithPath: workspace, relativeTo: cwd).standardizedFileURL }
-        let folder = URL(fileURLWithPath: playbook, relativeTo: cwd).standardizedFileURL.deletingLastPathComponent()
-        guard let relative = model.workspace, !relative.isEmpty else { return folder }
-        if relative.hasPrefix("/") { return URL(fileURLWithPath: relative).standardizedFileURL }
-        return folder.appendingPathComponent(relative).standardizedFileURL
+    /// The phase flags, checked against the playbook (unknown phase: exit 2 with a did-you-mean).
+    private func phaseSelection(_ model: Playbook) throws -> PhaseSelection {
+        if resumeFrom != nil, !assumePreviousComplete {
+            Terminal.printError("belay: --resume-from starts a new run in the middle of the playbook; add "
+                + "--assume-previous-complete to confirm the earlier phases were already done (to continue a stopped "
+                + "run, use `belay resume <run>`)")
+            throw ExitCode(2)
+        }
+        if assumePreviousComplete, resumeFrom == nil {
+            Terminal.printError("belay: --assume-previous-complete goes with --resume-from <phase>")
+            throw ExitCode(2)
+        }
+        let skip = (skipPhases ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let selection = PhaseSelection(only: onlyPhase, skip: skip, startAt: resumeFrom, stopAfter: stopAfterPhase)
+        let ids = model.executionOrder().map(\.id)
+        do { try selection.validate(phaseIDs: ids) } catch let error as EngineError {
+            Terminal.printError("belay: \(error.message)")
+            throw ExitCode(2)
+        }
+        if let resumeFrom, let index = ids.firstIndex(of: resumeFrom), index > 0 {
+            Terminal.printError("warning: --resume-from \(resumeFrom) assumes phase\(index == 1 ? "" : "s") "
+                + "\(ids[..<index].joined(separator: ", ")) already completed: they are recorded as skipped, get no "
+                + "rollback point, and a rollback never compensates them")
+        }
+        return selection
     }
 }
 

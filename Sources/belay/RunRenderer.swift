@@ -78,9 +78,18 @@ final class RunRenderer: Sendable {
             return "  \(paint("✗", .red)) \(key?.description ?? "") compensation failed  \(duration(event.durationMs))  "
                 + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
         case .workspaceRestored:
-            return "  \(paint("⟲", .green)) workspace restored to the start point (commit \(short(event.commit)))"
+            return "  \(paint("⟲", .green)) workspace restored to the \(event.point ?? "start") point (commit \(short(event.commit)))"
         case .gateEvaluated, .approvalRequested, .approvalRecorded:
             return GateLines.render(event, paint: paint)
+        case .phaseSkipped:
+            let index = (after.phases.firstIndex { $0.id == event.phase } ?? 0) + 1
+            return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "") — skipped: \(event.note ?? "")", .dim)
+        case .rollbackStarted:
+            let count = after.compensations(rollingBackTo: event.point ?? "start").count
+            return "\(paint("Belay", .bold)) rolling back run \(event.run ?? "") to \(event.point ?? "start"): "
+                + "\(count) compensation\(count == 1 ? "" : "s") to run, newest first"
+        case .stepInterrupted:
+            return "  \(paint("✗", .red)) \(key?.description ?? "") \(event.note ?? "killed")"
         default:
             return nil
         }
@@ -119,6 +128,11 @@ final class RunRenderer: Sendable {
             }
         case .paused(let failure):
             lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
+        case .pausedOnRequest(let reason):
+            lines.append(paint("⏸ Run \(run) paused: \(reason)", .yellow))
+        case .rolledBack(let target):
+            lines.append(paint("⟲ Run \(run) rolled back to \(target)", .green))
+            lines.append("  The phases after \(target) were compensated and the workspace is the \(target) point's tree.")
         case .stuck(let failure, let compensation):
             let step = state.step(compensation)
             if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red)) }
@@ -127,7 +141,12 @@ final class RunRenderer: Sendable {
             if let log = step?.compensationLog { lines.append("  log: \(log)") }
             lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
         }
-        lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")
+        if case .rolledBack(let target) = outcome.result {
+            let kept = (state.phases.firstIndex { $0.id == target }).map { $0 + 1 } ?? 0
+            lines.append("  phases  \(kept)/\(state.phases.count) kept, \(completedPhases - kept) rolled back")
+        } else {
+            lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")
+        }
         lines.append("  steps   \(ok) ok, \(failed) failed, \(warnings) warning\(warnings == 1 ? "" : "s"), \(compensated) compensated")
         if !state.pointOrder.isEmpty {
             lines.append("  points  \(state.pointOrder.joined(separator: ", "))")
@@ -143,7 +162,7 @@ final class RunRenderer: Sendable {
             lines.append("Next: belay approve \(run) --by NAME --comment TEXT --workspace \(ws)")
             lines.append("  or: belay approve \(run) --reject --by NAME --comment TEXT --workspace \(ws)")
             lines.append("then: belay resume \(run) --workspace \(ws)")
-        case .paused:
+        case .paused, .pausedOnRequest:
             lines.append("Next: belay resume \(run) --workspace \(ws)   or   belay rollback \(run) --to start --workspace \(ws)")
         default:
             lines.append("Next: belay status \(run) --workspace \(ws)")

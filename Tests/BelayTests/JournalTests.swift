@@ -66,6 +66,14 @@ import Testing
         #expect(SecretMasker(values: [""]).isEmpty)
     }
 
+    @Test func masksEachLineOfAMultiLineSecret() {
+        let key = "-----BEGIN KEY-----\r\nMIIEabc123\r\n}\n-----END KEY-----"
+        let masker = SecretMasker(values: [key])
+        #expect(masker.mask("whole: \(key)") == "whole: ***")
+        #expect(masker.mask("line: MIIEabc123") == "line: ***")
+        #expect(masker.mask("brace } stays") == "brace } stays")
+    }
+
     @Test func runIDsSortAndAreValid() {
         let first = RunID.make(at: Date(timeIntervalSince1970: 1_795_000_000))
         let second = RunID.make(at: Date(timeIntervalSince1970: 1_795_000_061))

@@ -1,3 +1,5 @@
+import BelaySupport
+
 /// The JSON report of DESIGN §6: exactly `decision`, `criteria` and `evidence` at the top, and
 /// `id`, `status`, `key`, `value`, `threshold`, `message` for each criterion.
 ///
@@ -6,21 +8,21 @@
 /// `warn_below`, or `rehearsal: "succeeded"`).
 enum JSONReport {
     static func render(_ report: GateReport) -> String {
-        JSONValue.object([
+        JSONText.object([
             ("decision", .string(report.decision.rawValue)),
             ("criteria", .array(report.criteria.map(criterion))),
             ("evidence", evidence(report)),
-        ]).render() + "\n"
+        ]).rendered(pretty: true) + "\n"
     }
 
-    private static func criterion(_ result: CriterionResult) -> JSONValue {
-        let value: JSONValue
+    private static func criterion(_ result: CriterionResult) -> JSONText {
+        let value: JSONText
         switch result.value {
         case .number(let number): value = .number(number)
         case .succeeded(let ok): value = .bool(ok)
         case nil: value = .null
         }
-        var threshold: [(String, JSONValue)] = []
+        var threshold: [(String, JSONText)] = []
         if result.isRehearsal { threshold.append(("rehearsal", .string("succeeded"))) }
         let t = result.thresholds
         if let max = t.max { threshold.append(("max", .number(max))) }
@@ -37,17 +39,17 @@ enum JSONReport {
         ])
     }
 
-    private static func evidence(_ report: GateReport) -> JSONValue {
-        var fields: [(String, JSONValue)] = report.evidence.map { source in
-            var entry: [(String, JSONValue)] = [
+    private static func evidence(_ report: GateReport) -> JSONText {
+        var fields: [(String, JSONText)] = report.evidence.map { source in
+            var entry: [(String, JSONText)] = [
                 ("kind", .string(source.kind.rawValue)),
-                ("files", .array(source.files.map(JSONValue.string))),
+                ("files", .array(source.files.map(JSONText.string))),
             ]
             switch source.state {
             case .ok(let metrics):
                 entry.insert(("status", .string("ok")), at: 1)
                 entry.append(("metrics", .object(metrics.values.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })))
-                if !metrics.notes.isEmpty { entry.append(("notes", .array(metrics.notes.map(JSONValue.string)))) }
+                if !metrics.notes.isEmpty { entry.append(("notes", .array(metrics.notes.map(JSONText.string)))) }
             case .missing(let reason):
                 entry.insert(("status", .string("missing")), at: 1)
                 entry.append(("reason", .string(reason)))
@@ -59,7 +61,7 @@ enum JSONReport {
         }
         if report.criteria.contains(where: \.isRehearsal), !fields.contains(where: { $0.0 == "rehearsal" }) {
             if let rehearsal = report.rehearsal {
-                var entry: [(String, JSONValue)] = [
+                var entry: [(String, JSONText)] = [
                     ("kind", .string("rehearsal")), ("status", .string("ok")), ("succeeded", .bool(rehearsal.succeeded)),
                 ]
                 if let run = rehearsal.runID { entry.append(("run", .string(run))) }

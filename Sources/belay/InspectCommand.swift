@@ -1,0 +1,116 @@
+import ArgumentParser
+import Belay
+import BelayGit
+import BelaySupport
+import Foundation
+
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Look into one phase of a run: its steps, durations, attempts, files changed, and where a resume starts.",
+        discussion: """
+            For each step of the phase: its status, how long it took, how many attempts (retries \
+            are attempts beyond the first), its error and log when it failed, and its compensation \
+            (succeeded, failed, skipped, or resolved by hand, with who and why). Then the files the \
+            phase changed (as `belay diff`), and where `belay resume` would start for this run.
+
+            Examples:
+              belay inspect 20261121-153012-a3f9 release
+              belay inspect release-42 migrate --workspace /srv/site --json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
+    var runID: String
+
+    @Argument(help: ArgumentHelp("The phase id.", valueName: "phase"))
+    var phase: String
+
+    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
+    var workspace: String?
+
+    @Flag(help: "Print the phase as JSON.")
+    var json = false
+
+    func run() async throws {
+        let workspaceURL = RunLookup.workspace(workspace)
+        _ = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let history: RunHistory
+        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch let error as EngineError {
+            throw OperateExit.fail(error)
+        }
+        let state = history.state
+        guard let phaseState = state.phase(phase) else {
+            let hint = Suggestion.closest(to: phase, among: state.phases.map(\.id)).map { "did you mean '\($0)'? " } ?? ""
+            Terminal.printError("belay: run \(runID) has no phase '\(phase)'; \(hint)phases: \(state.phases.map(\.id).joined(separator: ", "))")
+            throw ExitCode(2)
+        }
+        let diff = try? await history.changes(ofPhase: phase)
+        if json {
+            Terminal.print(JSONText.object([
+                ("run", .string(runID)), ("phase", .string(phase)), ("name", .optional(phaseState.name)),
+                ("status", .string(phaseState.status.rawValue)), ("checkpoint", .optional(phaseState.checkpoint)),
+                ("skipped_reason", .optional(phaseState.skipNote)),
+                ("steps", .array(phaseState.steps.map { step in
+                    .object([
+                        ("id", .string(step.id)), ("status", .string(step.status.rawValue)),
+                        ("attempts", .int(Int64(step.attempts))), ("retries", .int(Int64(max(0, step.attempts - 1)))),
+                        ("duration_ms", .optional(step.durationMs)), ("error", .optional(step.error)),
+                        ("log", .optional(step.log)), ("warning", .bool(step.warning)),
+                        ("compensation", .string(step.compensation.rawValue)),
+                        ("compensation_attempts", .int(Int64(step.compensationAttempts))),
+                        ("compensation_duration_ms", .optional(step.compensationDurationMs)),
+                        ("compensation_error", .optional(step.compensationError)),
+                        ("compensation_log", .optional(step.compensationLog)),
+                        ("resolved_by", .optional(step.resolvedBy)), ("resolved_note", .optional(step.resolvedNote)),
+                    ])
+                })),
+                ("files_from", .optional(diff?.previous)),
+                ("files", diff.map { .array($0.changes.map(OperateExit.changeJSON)) } ?? .null),
+                ("resume_from", .string(state.resumeStart)),
+            ]).rendered(pretty: true))
+            return
+        }
+        var lines: [String] = []
+        var header = "Phase \(phase)"
+        if let name = phaseState.name { header += " — \(name)" }
+        header += " · run \(runID) · \(phaseState.status.rawValue)"
+        if let checkpoint = phaseState.checkpoint { header += " · point \(checkpoint.prefix(10))" }
+        lines.append(header)
+        if let note = phaseState.skipNote { lines.append("  skipped: \(note)") }
+        lines.append("  steps:")
+        let width = phaseState.steps.map(\.id.count).max() ?? 0
+        for step in phaseState.steps {
+            var parts = [step.status.rawValue]
+            if let ms = step.durationMs { parts.append(DurationFormat.format(milliseconds: ms)) }
+            if step.attempts > 0 {
+                parts.append(count(step.attempts, "attempt") + (step.attempts > 1 ? " (\(count(step.attempts - 1, "retry").replacingOccurrences(of: "retrys", with: "retries")))" : ""))
+            }
+            var line = "    \(step.id)" + String(repeating: " ", count: width - step.id.count) + "  " + parts.joined(separator: ", ")
+            if step.warning { line += " (not critical)" }
+            lines.append(line)
+            if let error = step.error { lines.append("      error: \(error)") }
+            if let log = step.log, step.error != nil { lines.append("      log: \(log)") }
+            switch step.compensation {
+            case .notStarted: break
+            case .succeeded:
+                lines.append("      compensation: succeeded" + (step.compensationDurationMs.map { " in " + DurationFormat.format(milliseconds: $0) } ?? ""))
+            case .failed:
+                lines.append("      compensation: FAILED after \(count(step.compensationAttempts, "attempt")): \(step.compensationError ?? "")")
+                if let log = step.compensationLog { lines.append("      log: \(log)") }
+            case .started: lines.append("      compensation: started, no outcome (interrupted)")
+            case .skipped: lines.append("      compensation: none (irreversible)")
+            case .resolved:
+                lines.append("      compensation: done by hand by \(step.resolvedBy ?? "someone"): \(step.resolvedNote ?? "")")
+            }
+        }
+        if let diff {
+            lines.append("  files changed (since point \(diff.previous)): \(diff.changes.count)")
+            lines += OperateExit.changeLines(diff.changes, indent: "    ")
+        } else {
+            lines.append("  files changed: unknown (the phase has no rollback point)")
+        }
+        lines.append("  resume would start at: \(state.resumeStart)")
+        Terminal.print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Belay
+import BelayPlaybook
+import BelaySupport
+import Foundation
+
+/// The playbook argument and its `--var` overrides, as `run`, `plan` and `rehearse` take them.
+struct PlaybookInput: ParsableArguments {
+    @Argument(help: "The playbook file.")
+    var playbook: String
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
+    var vars: [String] = []
+
+    func validate() throws {
+        for assignment in vars where !assignment.contains("=") || assignment.hasPrefix("=") {
+            throw ValidationError("--var takes name=value, got '\(assignment)'")
+        }
+    }
+
+    /// `--var` values by name; a name given twice keeps its last value.
+    var overrides: [String: String] {
+        Dictionary(
+            vars.map { assignment in
+                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The playbook's absolute path, as runs record it.
+    var path: String { URL(fileURLWithPath: playbook).standardizedFileURL.path }
+
+    /// Reads and validates the playbook. When it is invalid, the diagnostics go to stderr (or, with
+    /// `json`, to stdout as `validate --json` prints them) and the command exits 2.
+    func load(json: Bool = false) throws -> (source: String, model: Playbook) {
+        do {
+            let source = try PlaybookLoader.read(playbook)
+            return (source, try PlaybookLoader.load(text: source, file: playbook, overrides: overrides))
+        } catch {
+            if json {
+                Terminal.print(try DiagnosticsJSON.report(file: playbook, valid: false, diagnostics: error.diagnostics))
+            } else {
+                for diagnostic in error.diagnostics { Terminal.printError(diagnostic.rendered) }
+            }
+            throw ExitCode(2)
+        }
+    }
+
+    /// `override`, else the playbook's `workspace:` (relative to its folder), else its folder.
+    func workspace(of model: Playbook, override: String?) -> URL {
+        PlaybookWorkspace.resolve(playbook: playbook, declared: model.workspace, override: override)
+    }
+}
