@@ -45,17 +45,13 @@ note "playbooks/sqlite-migration takes app.db (3,000 customers, 12,000 orders) t
 pattern='^(▸|  [✓✗↺⟲]|[✓✗] Run)'
 quiet run "$tour/sqlite-migration/playbook.yml" --run-id demo-migration
 schema
-if "$BELAY" --help | grep -q '^  rollback '; then
-  note "Migrations 003 and 004 turn out to be wrong. Undo everything after orders-index:" \
-       "\$ belay rollback demo-migration --to orders-index"
-  pattern='^(Belay|  [–↺⟲]|⟲ Run|  The phases)'
-  quiet rollback demo-migration --to orders-index --workspace "$tour/sqlite-migration"
-  schema
-  note "Compensated newest first (the down migrations ran), then the workspace was made exactly" \
-       "the orders-index point's tree: app.db is byte for byte what it was at that boundary."
-else
-  note "(this build of belay has no 'rollback' command yet; skipping the manual rollback)"
-fi
+note "Migrations 003 and 004 turn out to be wrong. Undo everything after orders-index:" \
+     "\$ belay rollback demo-migration --to orders-index"
+pattern='^(Belay|  [–↺⟲]|⟲ Run|  The phases)'
+quiet rollback demo-migration --to orders-index --workspace "$tour/sqlite-migration"
+schema
+note "Compensated newest first (the down migrations ran), then the workspace was made exactly" \
+     "the orders-index point's tree: app.db is byte for byte what it was at that boundary."
 
 say "4. A go/no-go gate: tests, a secret scan and coverage decide whether a release ships."
 note "playbooks/release-gate builds a small Python module, runs its tests (JUnit + measured" \

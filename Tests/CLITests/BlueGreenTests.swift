@@ -122,7 +122,7 @@ import Testing
         expectNoProcessLeft(scratch)
     }
 
-    @Test(.enabled(if: BelayFeatures.rollback))
+    @Test
     func rollingBackALiveReleaseSwitchesToThePreviousOne() throws {
         let scratch = try copy()
         try release(scratch, "1.0.0")

@@ -87,15 +87,6 @@ enum Tool {
     }
 }
 
-/// Commands of the built `belay`, for tests of features that arrive with them.
-enum BelayFeatures {
-    /// `belay rollback <run> --to <point>`.
-    static let rollback: Bool = {
-        guard let result = try? Tool.run(belayBinary, ["--help"], in: FileManager.default.temporaryDirectory) else { return false }
-        return result.stdout.contains("\n  rollback ")
-    }()
-}
-
 /// A temporary folder holding copies of some of the repository's files; removed when released.
 final class ScratchCopy: @unchecked Sendable {
     let root: URL

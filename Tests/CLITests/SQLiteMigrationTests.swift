@@ -138,7 +138,7 @@ import Testing
     // MARK: - Rolling back by hand
 
     /// Every boundary a full run can be rolled back to, with the schema version it had.
-    @Test(.enabled(if: BelayFeatures.rollback), arguments: [("start", -1)] + Self.boundaries.dropLast().map { ($0.phase, $0.version) })
+    @Test(arguments: [("start", -1)] + Self.boundaries.dropLast().map { ($0.phase, $0.version) })
     func rollbackToABoundaryGivesItsExactSchema(target: String, version: Int) throws {
         let (scratch, folder) = try copy()
         #expect(try scratch.shell("sqlite3 -bail app.db < seed.sql", in: folder).status == 0)   // the database before the run
@@ -162,7 +162,7 @@ import Testing
         #expect(scratch.exists("\(folder)/backup.db") == (target != "start" && target != "seed"))
     }
 
-    @Test(.enabled(if: BelayFeatures.rollback))
+    @Test
     func rollbacksCanStepBackOneBoundaryAtATime() throws {
         let (scratch, folder) = try copy()
         #expect(try scratch.belay(["run", "\(folder)/playbook.yml", "--run-id", "r"]).status == 0)
