@@ -143,4 +143,14 @@ import Testing
         #expect(!scratch.exists("\(folder)/releases/1.1.0"))
         expectNoProcessLeft(scratch)
     }
+
+    @Test func theLeftoverCheckSeesAServerThatIsStillRunning() throws {
+        let scratch = try copy()
+        let start = try scratch.shell("bin/stage.sh 9.9.9 && bin/server.sh start releases/9.9.9", in: folder)
+        #expect(start.status == 0, "\(start.output)")
+        let running = Tool.processes(inside: scratch.root)
+        #expect(running.contains { $0.contains("http.server") }, "\(running)")
+        #expect(try scratch.shell("bin/server.sh stop && bin/server.sh stop", in: folder).stdout.contains("no server running"))
+        expectNoProcessLeft(scratch)
+    }
 }

@@ -53,9 +53,11 @@ enum Tool {
             stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
-    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), with default signal
-    /// handling: Foundation's `Process` passes on the test runner's blocked signals, and a server
-    /// started by the script would otherwise ignore SIGTERM.
+    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), as a clean child: default
+    /// signal handling (Foundation's `Process` passes on the test runner's blocked signals, so a
+    /// server the script starts would ignore SIGTERM) and no inherited descriptors beyond 0-2
+    /// (`Process` notices the end of a child when a socket it inherited closes, so a server left
+    /// running would otherwise hold this call until it stops; the wait itself stays exact).
     @discardableResult
     static func shell(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> ToolResult {
         try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", defaultSignalsThenBash, script], in: directory, environment: environment)
@@ -66,6 +68,7 @@ enum Tool {
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
         for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM):
             signal.signal(number, signal.SIG_DFL)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
         os.execvp("bash", ["bash", "-c", sys.argv[1]])
         """
 
