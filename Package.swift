@@ -55,6 +55,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
+        .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
+        .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),
         .testTarget(name: "BelayGitTests", dependencies: ["BelayGit"]),
         .testTarget(name: "BelaySupportTests", dependencies: ["BelaySupport"]),
         .testTarget(

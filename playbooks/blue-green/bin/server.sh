@@ -4,6 +4,20 @@
 #   server.sh stop [PID]  stops it (PID, else run/server.pid); stopping a stopped server is fine
 set -euo pipefail
 mkdir -p run
+
+# Running and not a zombie (an exited server waits for its reaper; it serves nothing).
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ -r "/proc/$1/stat" ] || return 0
+  local state; state=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1)
+  [ "$state" != Z ]
+}
+# Alive and, where /proc tells, really our http.server (a stale pid may have been reused).
+ours() {
+  alive "$1" || return 1
+  [ -r "/proc/$1/cmdline" ] || return 0
+  tr '\0' ' ' < "/proc/$1/cmdline" | grep -q http.server
+}
 case "${1:-}" in
   start)
     dir=${2:?usage: server.sh start DIR}
@@ -22,10 +36,10 @@ case "${1:-}" in
     ;;
   stop)
     pid=${2:-$(cat run/server.pid 2>/dev/null || true)}
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    if [ -n "$pid" ] && ours "$pid"; then
       kill "$pid"
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+      alive "$pid" && kill -9 "$pid" 2>/dev/null || true
       echo "stopped server (pid $pid)"
     else
       echo "no server running"

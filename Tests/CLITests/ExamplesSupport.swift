@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// What a process printed and how it ended.
+struct ToolResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var output: String { stdout + stderr }
+}
+
+/// Helpers for the tests that run the repository's playbooks and examples as a user would.
+enum Tool {
+    /// The repository's root (this file is Tests/CLITests/ExamplesSupport.swift).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A built executable of this package (an example), next to the `belay` binary.
+    static func built(_ name: String) -> URL {
+        belayBinary.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Runs `executable` with `arguments` in `directory`; output goes through files, so no pipe fills up
+    /// and a background process that keeps a descriptor open cannot hang the test.
+    @discardableResult
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+    ) throws -> ToolResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("belay-capture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let out = capture.appendingPathComponent("stdout"), err = capture.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return ToolResult(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), as a clean child: default
+    /// signal handling (Foundation's `Process` passes on the test runner's blocked signals, so a
+    /// server the script starts would ignore SIGTERM) and no inherited descriptors beyond 0-2
+    /// (`Process` notices the end of a child when a socket it inherited closes, so a server left
+    /// running would otherwise hold this call until it stops; the wait itself stays exact).
+    @discardableResult
+    static func shell(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> ToolResult {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", defaultSignalsThenBash, script], in: directory, environment: environment)
+    }
+
+    private static let defaultSignalsThenBash = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        os.execvp("bash", ["bash", "-c", sys.argv[1]])
+        """
+
+    /// Live processes (zombies excluded) whose command line mentions `folder` or whose working
+    /// directory is inside it, as "pid: command line" (read from /proc; this process excluded).
+    static func processes(inside folder: URL) -> [String] {
+        let own = ProcessInfo.processInfo.processIdentifier
+        let path = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> String? in
+            guard let pid = Int32(entry), pid != own,
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty
+            else { return nil }   // zombies and kernel threads have no command line
+            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd")) ?? ""
+            let inside = command.contains(path) || cwd == path || cwd.hasPrefix(path + "/")
+            return inside ? "\(pid): \(command) (in \(cwd))" : nil
+        }
+    }
+}
+
+/// A temporary folder holding copies of some of the repository's files; removed when released.
+final class ScratchCopy: @unchecked Sendable {
+    let root: URL
+
+    /// Copies each repository-relative path in `paths` into a fresh temporary folder, keeping its name.
+    init(_ paths: [String] = []) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("belay-play-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for path in paths {
+            let source = Tool.repositoryRoot.appendingPathComponent(path)
+            try FileManager.default.copyItem(at: source, to: root.appendingPathComponent(source.lastPathComponent))
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: url(relative).path) }
+    func read(_ relative: String) -> String? { try? String(contentsOf: url(relative), encoding: .utf8) }
+
+    func write(_ relative: String, _ text: String) throws {
+        try FileManager.default.createDirectory(at: url(relative).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url(relative), atomically: true, encoding: .utf8)
+    }
+
+    /// `belay <arguments>`, run from this folder.
+    @discardableResult
+    func belay(_ arguments: [String], environment: [String: String] = [:]) throws -> ToolResult {
+        try Tool.run(belayBinary, arguments, in: root, environment: environment)
+    }
+
+    /// A bash script run in `relative` (a folder of the copy).
+    @discardableResult
+    func shell(_ script: String, in relative: String = ".") throws -> ToolResult {
+        try Tool.shell(script, in: url(relative))
+    }
+}
