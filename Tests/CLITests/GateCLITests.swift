@@ -3,28 +3,8 @@ import Testing
 
 /// `belay gate` through the real binary: exit codes, formats, --output and policy diagnostics.
 @Suite struct GateCLITests {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func belay(_ arguments: [String], in directory: String) throws -> Result {
-        let process = Process()
-        process.executableURL = belayBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    func belay(_ arguments: [String], in directory: String) throws -> ToolResult {
+        try Tool.run(belayBinary, arguments, in: URL(fileURLWithPath: directory))
     }
 
     func withWorkspace(_ body: (String) throws -> Void) throws {

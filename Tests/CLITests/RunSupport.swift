@@ -22,42 +22,13 @@ final class RunFixture: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: root) }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ToolResult
 
-    /// Runs `belay <arguments>` with TRACE (and `environment`) set, from the fixture's root.
+    /// Runs `belay <arguments>` with TRACE (and `environment`) set, from the fixture's root. Standard
+    /// input is never a terminal, so approval steps do not wait for a person in tests.
     @discardableResult
     func belay(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = belayBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        var env = ProcessInfo.processInfo.environment
-        env["TRACE"] = trace.path
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = root.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let err = root.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        // Never a terminal: approval steps must not wait for a person in tests.
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Result(
-            status: process.terminationStatus,
-            stdout: try String(contentsOf: out, encoding: .utf8),
-            stderr: try String(contentsOf: err, encoding: .utf8))
+        try Tool.run(belayBinary, arguments, in: root, environment: environment.merging(["TRACE": trace.path]) { given, _ in given })
     }
 
     /// `belay run <playbook> --run-id <id> <extra>`.

@@ -1,32 +1,8 @@
 import Foundation
 import Testing
 
-/// What one run of the `belay` binary printed and returned.
-private struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-private func belay(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-    let process = Process()
-    process.executableURL = belayBinary
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes before waiting so a large output cannot block the child.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+private func belay(_ arguments: [String], in directory: URL? = nil) throws -> ToolResult {
+    try Tool.run(belayBinary, arguments, in: directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
 }
 
 /// A fresh directory for one test, removed when it ends.

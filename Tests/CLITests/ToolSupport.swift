@@ -11,7 +11,7 @@ struct ToolResult {
 
 /// Helpers for the tests that run the repository's playbooks and examples as a user would.
 enum Tool {
-    /// The repository's root (this file is Tests/CLITests/ExamplesSupport.swift).
+    /// The repository's root (this file is Tests/CLITests/ToolSupport.swift).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
