@@ -46,8 +46,16 @@ struct PlaybookInput: ParsableArguments {
         }
     }
 
-    /// `override`, else the playbook's `workspace:` (relative to its folder), else its folder.
-    func workspace(of model: Playbook, override: String?) -> URL {
-        PlaybookWorkspace.resolve(playbook: playbook, declared: model.workspace, override: override)
+    /// `override`, else the playbook's `workspace:` (relative to its folder), else its folder. A
+    /// workspace that is not an existing folder is a usage error (exit 2) naming where it came from.
+    func workspace(of model: Playbook, override: String?) throws -> URL {
+        let url = PlaybookWorkspace.resolve(playbook: playbook, declared: model.workspace, override: override)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+            let origin = override != nil ? "--workspace" : model.workspace != nil ? "`workspace:` in \(playbook)" : "the playbook's folder"
+            Terminal.printError("belay: the workspace \(url.path) (from \(origin)) is not an existing folder; create it or point \(origin) elsewhere")
+            throw ExitCode(2)
+        }
+        return url
     }
 }

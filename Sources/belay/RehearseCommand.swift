@@ -46,7 +46,7 @@ struct RehearseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (source, model) = try input.load()
-        let workspaceURL = input.workspace(of: model, override: workspace)
+        let workspaceURL = try input.workspace(of: model, override: workspace)
         let path = input.path
         let content = FileManager.default.contents(atPath: input.playbook) ?? Data(source.utf8)
         let renderer = RunRenderer(json: false, workspace: workspaceURL)

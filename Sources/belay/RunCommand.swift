@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (source, model) = try input.load()
-        let workspaceURL = input.workspace(of: model, override: workspace)
+        let workspaceURL = try input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
         let renderer = RunRenderer(json: json, workspace: workspaceURL)
         var options = RunOptions(

@@ -27,6 +27,18 @@ import Testing
         #expect(json["status"] as? String == "compensated")
     }
 
+    /// A workspace that does not exist is a usage error that says where it came from; nothing is
+    /// created for it.
+    @Test func aMissingWorkspaceIsRefusedWithItsOrigin() throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("p1", steps: tracedStep("a"))))
+        let missing = fixture.root.appendingPathComponent("no-such-folder")
+        let result = try fixture.run(["--workspace", missing.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is not an existing folder") && result.stderr.contains("--workspace"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+        #expect(fixture.traced.isEmpty)
+    }
+
     /// A step that failed with a known outcome under `--on-failure pause` is still retried by resume.
     @Test func pausedKnownFailureIsRetried() throws {
         let fixture = try RunFixture(playbook: playbookText(phase("p1", steps:
