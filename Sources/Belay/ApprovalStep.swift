@@ -123,10 +123,8 @@ public enum ApprovalDecision {
         run runID: String, workspace: URL, approved: Bool, by: String, comment: String?
     ) throws -> (step: RunState.StepKey, event: JournalEvent) {
         let folder = RunFolder(workspace: workspace.standardizedFileURL, runID: runID)
-        _ = try folder.state()
-        let lock = try WorkspaceLock.acquire(workspace: folder.workspace, run: runID)
+        let (lock, state) = try folder.lockAndReadState()
         defer { lock.release() }
-        let state = try folder.state()
         guard let key = state.waitingApproval, state.approvals[key]?.decision == nil else {
             let status = state.status.rawValue
             let decided = state.approvals.filter { !$0.value.settled && $0.value.decision != nil }.first

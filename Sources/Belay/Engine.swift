@@ -149,10 +149,8 @@ public struct Engine: Sendable {
     ) async throws -> RunOutcome {
         let order = try saga.executionOrder()
         let folder = RunFolder(workspace: workspace, runID: runID)
-        _ = try folder.state()
-        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        let (lock, state) = try folder.lockAndReadState()
         defer { lock.release() }
-        let state = try folder.state()
         if state.isFinished {
             throw EngineError(.notResumable, "run \(runID) has ended (\(state.status.rawValue)); there is nothing to resume"
                 + (state.status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : ""))

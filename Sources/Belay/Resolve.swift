@@ -10,10 +10,8 @@ extension Engine {
     @discardableResult
     public func resolve(_ runID: String, step key: RunState.StepKey, note: String, by: String) throws -> RunState {
         let folder = RunFolder(workspace: workspace, runID: runID)
-        _ = try folder.state()
-        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        let (lock, state) = try folder.lockAndReadState()
         defer { lock.release() }
-        let state = try folder.state()
         guard let step = state.step(key) else {
             let owed = state.pendingCompensations.map(\.description)
             throw EngineError(.refused, "run \(runID) has no step \(key)"

@@ -51,15 +51,7 @@ extension SagaExecution {
             }
             if let failure = await recoverPhase(phase) { return await handle(failure) }
             if let paused = await pauseIfStoppedInside(phase) { return paused }
-            do {
-                try await recordPoint(
-                    name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
-                try record(event(.phaseCompleted, phase: phase.id))
-            } catch {
-                return await handle(RunState.Failure(
-                    step: .init(phase: phase.id, step: "checkpoint"),
-                    error: "could not record the rollback point after phase \(phase.id): \(error)"))
-            }
+            if let failed = await completePhase(phase) { return failed }
         }
         note(event(.runCompleted))
         return outcome(.completed)

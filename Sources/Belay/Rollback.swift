@@ -92,10 +92,8 @@ extension Engine {
     ) async throws -> RunOutcome {
         let order = try saga.executionOrder()
         let folder = RunFolder(workspace: workspace, runID: runID)
-        _ = try folder.state()
-        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        let (lock, state) = try folder.lockAndReadState()
         defer { lock.release() }
-        let state = try folder.state()
         let plan = try await planRollback(runID, state: state, to: target, saga: saga)
         if plan.nothingToDo {
             throw EngineError(.refused, "\(plan.nothingToDoReason ?? "nothing to do"); nothing to roll back")

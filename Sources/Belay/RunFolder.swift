@@ -55,4 +55,18 @@ public struct RunFolder: Sendable, Hashable {
         }
         return try RunState.load(journal: journal)
     }
+
+    /// Takes the workspace lock for this recorded run and reads its state under the lock. The run must
+    /// exist before the lock is taken, so a mistyped id never takes over a lock; the state is read
+    /// again once locked, since the run may have moved on meanwhile. The caller releases the lock.
+    func lockAndReadState() throws -> (lock: WorkspaceLock, state: RunState) {
+        _ = try state()
+        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        do {
+            return (lock, try state())
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
 }

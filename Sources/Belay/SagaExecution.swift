@@ -146,15 +146,7 @@ final class SagaExecution: Sendable {
                 return await handle(failure)
             }
             if let paused = await pauseIfStoppedInside(phase) { return paused }
-            do {
-                try await recordPoint(
-                    name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
-                try record(event(.phaseCompleted, phase: phase.id))
-            } catch {
-                return await handle(RunState.Failure(
-                    step: .init(phase: phase.id, step: "checkpoint"),
-                    error: "could not record the rollback point after phase \(phase.id): \(error)"))
-            }
+            if let failed = await completePhase(phase) { return failed }
             if phase.id == options.phases.stopAfter,
                 order.drop(while: { $0.id != phase.id }).dropFirst().contains(where: {
                     options.phases.skipReason(for: $0.id, in: ids) == nil
@@ -167,6 +159,21 @@ final class SagaExecution: Sendable {
         }
         note(event(.runCompleted))
         return outcome(.completed)
+    }
+
+    /// Records the phase's rollback point and `phase_completed`. A point that cannot be recorded
+    /// fails the phase like a failed step would; the outcome of that failure is returned.
+    func completePhase(_ phase: Phase) async -> RunOutcome? {
+        do {
+            try await recordPoint(
+                name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
+            try record(event(.phaseCompleted, phase: phase.id))
+            return nil
+        } catch {
+            return await handle(RunState.Failure(
+                step: .init(phase: phase.id, step: "checkpoint"),
+                error: "could not record the rollback point after phase \(phase.id): \(error)"))
+        }
     }
 
     /// Runs one phase's steps (all of them, or `only` those); returns the first critical failure.
