@@ -157,15 +157,23 @@ public struct Engine: Sendable {
         }
         let crashed = state.status == .running || state.status == .compensating
         let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: "resume")
-        var options = options
-        if let policy = state.onFailure.flatMap(FailurePolicy.init(rawValue:)) { options.onFailure = policy }
-        let execution = try SagaExecution(
-            saga: saga, order: order, folder: folder, points: points, options: options,
-            journal: JournalWriter(url: folder.journal, lastSeq: state.lastSeq), initialState: state)
+        let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }
         if let note = drift.note { reason += "; \(note)" }
         return await execution.resume(reason: reason)
+    }
+
+    /// An execution that carries a recorded run on: it appends to the run's journal, starts from its
+    /// folded state, and keeps the failure policy the run was started with.
+    func continuation(
+        of state: RunState, saga: Saga, order: [Phase], folder: RunFolder, options: RunOptions
+    ) throws -> SagaExecution {
+        var options = options
+        if let policy = state.onFailure.flatMap(FailurePolicy.init(rawValue:)) { options.onFailure = policy }
+        return try SagaExecution(
+            saga: saga, order: order, folder: folder, points: points, options: options,
+            journal: JournalWriter(url: folder.journal, lastSeq: state.lastSeq), initialState: state)
     }
 }

@@ -159,13 +159,11 @@ extension Engine {
         _ runID: String, saga: Saga, observer: (@Sendable (JournalEvent) -> Void)?
     ) async throws -> (state: RunState, failed: RunState.StepKey?) {
         let folder = RunFolder(workspace: workspace, runID: runID)
-        let lock = try WorkspaceLock.acquire(workspace: workspace, run: runID)
+        let (lock, state) = try folder.lockAndReadState()
         defer { lock.release() }
-        let state = try folder.state()
-        let execution = try SagaExecution(
-            saga: saga, order: try saga.executionOrder(), folder: folder, points: points,
-            options: RunOptions(runID: runID, observer: observer),
-            journal: JournalWriter(url: folder.journal, lastSeq: state.lastSeq), initialState: state)
+        let execution = try continuation(
+            of: state, saga: saga, order: try saga.executionOrder(), folder: folder,
+            options: RunOptions(runID: runID, observer: observer))
         let failed = await execution.compensateAllForRehearsal()
         return (execution.currentState, failed)
     }

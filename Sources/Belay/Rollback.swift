@@ -99,11 +99,7 @@ extension Engine {
             throw EngineError(.refused, "\(plan.nothingToDoReason ?? "nothing to do"); nothing to roll back")
         }
         let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: "rollback")
-        var options = options
-        if let policy = state.onFailure.flatMap(FailurePolicy.init(rawValue:)) { options.onFailure = policy }
-        let execution = try SagaExecution(
-            saga: saga, order: order, folder: folder, points: points, options: options,
-            journal: JournalWriter(url: folder.journal, lastSeq: state.lastSeq), initialState: state)
+        let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
         var note = "rollback to \(target) asked while the run was \(state.status.rawValue)"
         if let previous = lock.tookOverFrom { note += "; took over the lock left by \(previous)" }
         if let driftNote = drift.note { note += "; \(driftNote)" }
