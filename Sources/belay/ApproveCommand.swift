@@ -34,11 +34,10 @@ struct ApproveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why, for the journal and the phase's checkpoint commit.", valueName: "text"))
     var comment: String?
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     func run() throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let who = by ?? ApprovalIdentity.currentUser
         let recorded: (step: RunState.StepKey, event: JournalEvent)
         do {

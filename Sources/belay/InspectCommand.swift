@@ -26,14 +26,13 @@ struct InspectCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The phase id.", valueName: "phase"))
     var phase: String
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print the phase as JSON.")
     var json = false
 
     func run() async throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         _ = try RunLookup.state(run: runID, workspace: workspaceURL)
         let history: RunHistory
         do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch let error as EngineError {

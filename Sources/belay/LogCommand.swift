@@ -25,14 +25,13 @@ struct LogCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The run id (default: the latest run).", valueName: "run"))
     var runID: String?
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print the events as a JSON array, each with a summary.")
     var json = false
 
     func run() async throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
         let history: RunHistory
         do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch let error as EngineError {

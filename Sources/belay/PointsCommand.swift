@@ -23,14 +23,13 @@ struct PointsCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The run id (default: the latest run).", valueName: "run"))
     var runID: String?
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print the points as JSON.")
     var json = false
 
     func run() async throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
         let points: [RunHistory.Point]
         let history: RunHistory

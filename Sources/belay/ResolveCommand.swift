@@ -33,8 +33,7 @@ struct ResolveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Who did it (default: $USER, else $LOGNAME, else the account name).", valueName: "name"))
     var by: String?
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     func run() throws {
         let parts = step.split(separator: "/", omittingEmptySubsequences: false)
@@ -43,7 +42,7 @@ struct ResolveCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let key = RunState.StepKey(phase: String(parts[0]), step: String(parts[1]))
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         _ = try RunLookup.state(run: runID, workspace: workspaceURL)
         let who = by ?? ApprovalIdentity.currentUser
         let state: RunState

@@ -41,8 +41,7 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The run id (see `belay runs`).", valueName: "run"))
     var runID: String
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Go on even if the playbook or the workspace changed since the run stopped.")
     var force = false
@@ -51,7 +50,7 @@ struct ResumeCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
         let renderer = RunRenderer(json: json, workspace: workspaceURL, initial: state)

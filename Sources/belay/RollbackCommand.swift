@@ -41,8 +41,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The rollback point: `start` or a phase id.", valueName: "point"))
     var to: String
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print what would be compensated and which files would change; change nothing.")
     var dryRun = false
@@ -54,7 +53,7 @@ struct RollbackCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
         var playbookNote: String?

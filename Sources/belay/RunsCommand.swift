@@ -19,8 +19,7 @@ struct RunsCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The workspace (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print the runs as a JSON array.")
     var json = false
@@ -41,7 +40,7 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let rows = RunFolder.runIDs(in: workspaceURL).map { id -> Row in
             guard let state = try? RunFolder(workspace: workspaceURL, runID: id).state() else {
                 return Row(run: id, playbook: nil, status: "unreadable", started: nil, durationMs: nil)

@@ -24,14 +24,13 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The run id (default: the latest run).", valueName: "run"))
     var runID: String?
 
-    @Option(help: ArgumentHelp("The workspace of the run (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var workspace: RunWorkspace
 
     @Flag(help: "Print the status as JSON.")
     var json = false
 
     func run() throws {
-        let workspaceURL = RunLookup.workspace(workspace)
+        let workspaceURL = workspace.url
         let (runID, state) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
         if json {
             Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
