@@ -3,16 +3,17 @@ import PackageDescription
 
 /// Belay: sagas with compensation, rollback points recorded as git commits, and a go/no-go gate.
 ///
-/// Layers (a lower one never imports a higher one):
-///   CGit2 → BelayGit ─┐
-///   BelaySupport → BelayPlaybook ─┼→ Belay (engine) → belay (CLI)
-///   BelaySupport → BelayGate ─────┘
+/// Layers (a lower one never imports a higher one); docs/architecture.md tells each one's job:
+///   CGit2 → BelayGit ──────────────────────────┐
+///   BelaySupport → BelayModel → BelayPlaybook ─┼→ Belay (engine) → belay (CLI)
+///   BelaySupport → BelayGate ──────────────────┘
 let package = Package(
     name: "Belay",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Belay", targets: ["Belay"]),
         .library(name: "BelayGate", targets: ["BelayGate"]),
+        .library(name: "BelayModel", targets: ["BelayModel"]),
         .library(name: "BelayPlaybook", targets: ["BelayPlaybook"]),
         .library(name: "BelayGit", targets: ["BelayGit"]),
         .executable(name: "belay", targets: ["belay"]),
@@ -21,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,9 +31,10 @@ let package = Package(
         ),
         .target(name: "BelayGit", dependencies: ["CGit2"]),
         .target(name: "BelaySupport", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "BelayModel", dependencies: ["BelaySupport"]),
         .target(
             name: "BelayPlaybook",
-            dependencies: ["BelaySupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BelayModel", "BelaySupport", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "BelayGate",
@@ -42,9 +43,8 @@ let package = Package(
         .target(
             name: "Belay",
             dependencies: [
-                "BelayGit", "BelayPlaybook", "BelayGate", "BelaySupport",
+                "BelayGit", "BelayModel", "BelayPlaybook", "BelayGate", "BelaySupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "BelaySupportTests", dependencies: ["BelaySupport"]),
         .testTarget(
             name: "BelayPlaybookTests",
-            dependencies: ["BelayPlaybook"],
+            dependencies: ["BelayPlaybook", "BelayModel"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),

@@ -190,8 +190,8 @@ print("Provisioning '\(app)' under \(machine.root.path)" + (failAt.map { " (set 
 let outcome = try await Engine(workspace: workspace).run(provisioning(app: app, on: machine, failAt: failAt))
 if case .completed = outcome.result {
     print("✓ run \(outcome.runID) completed: '\(app)' is provisioned")
-} else if case .compensated(let failure) = outcome.result {
-    print("↺ run \(outcome.runID) failed at \(failure.step): \(failure.error)")
+} else if case .compensated(let failure?) = outcome.result {
+    print("↺ run \(outcome.runID) failed at \(failure.site): \(failure.error)")
     print("  every started step was compensated, newest first")
 } else {   // stuck (a compensation failed), paused, or stopped: the journal says where
     print("✗ run \(outcome.runID) ended \(outcome.state.status.rawValue); see \(workspace.path)/.belay")

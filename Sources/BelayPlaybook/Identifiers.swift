@@ -1,3 +1,4 @@
+import BelayModel
 /// The spelling rules for names a playbook defines, in one place so the loader, the validator and the
 /// docs agree.
 enum Identifier {
@@ -21,7 +22,7 @@ enum Identifier {
         return text.unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" || $0 == "-" }
     }
 
-    /// `BELAY_VAR_<NAME>`: upper-cased, `-` becomes `_` (DESIGN §4).
+    /// `BELAY_VAR_<NAME>`: upper-cased, `-` becomes `_` (docs/playbooks.md).
     static func environmentName(ofVariable name: String) -> String {
         "BELAY_VAR_" + name.uppercased().replacing("-", with: "_")
     }

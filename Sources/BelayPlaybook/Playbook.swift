@@ -1,13 +1,15 @@
+import BelayModel
+
 /// A playbook: named phases of steps, each step a forward action paired with its compensation.
 ///
-/// This is the validated model (DESIGN.md §4). It is produced by `PlaybookLoader`, which reports
+/// This is the validated playbook (docs/playbooks.md). It is produced by `PlaybookLoader`, which reports
 /// every problem with its location before a model is built, so code holding a `Playbook` can trust it.
 public struct Playbook: Sendable, Hashable {
     public var name: String
     public var description: String?
     /// The workspace folder as written in the playbook, relative to the playbook's folder.
     public var workspace: String?
-    /// Variables in file order; `--var` overrides replace values here.
+    /// Variables in file order; overrides replace values here.
     public var vars: [Variable]
     /// Names of environment variables whose values are masked as `***` in every log and journal.
     public var secrets: [String]
@@ -15,11 +17,11 @@ public struct Playbook: Sendable, Hashable {
     public var env: [Variable]
     public var defaults: Defaults
     /// Phases in file order; `executionOrder()` gives the order they run in.
-    public var phases: [Phase]
+    public var phases: [PlaybookPhase]
 
     public init(
         name: String, description: String? = nil, workspace: String? = nil, vars: [Variable] = [],
-        secrets: [String] = [], env: [Variable] = [], defaults: Defaults = Defaults(), phases: [Phase]
+        secrets: [String] = [], env: [Variable] = [], defaults: Defaults = Defaults(), phases: [PlaybookPhase]
     ) {
         self.name = name
         self.description = description
@@ -31,7 +33,7 @@ public struct Playbook: Sendable, Hashable {
         self.phases = phases
     }
 
-    public func phase(_ id: String) -> Phase? { phases.first { $0.id == id } }
+    public func phase(_ id: String) -> PlaybookPhase? { phases.first { $0.id == id } }
 }
 
 /// A name and a value, kept in the order the file gives them.
@@ -59,37 +61,8 @@ public struct Defaults: Sendable, Hashable {
     }
 }
 
-/// How often an action is tried, and how long to wait between tries.
-public struct RetryPolicy: Sendable, Hashable {
-    /// Total tries, at least 1.
-    public var attempts: Int
-    public var delay: Duration
-    /// Each wait is the previous one times this factor, capped at `maxDelay`.
-    public var backoff: Double
-    public var maxDelay: Duration
-
-    public init(
-        attempts: Int = 1, delay: Duration = .seconds(1), backoff: Double = 2.0,
-        maxDelay: Duration = .seconds(30)
-    ) {
-        self.attempts = attempts
-        self.delay = delay
-        self.backoff = backoff
-        self.maxDelay = maxDelay
-    }
-
-    /// The wait before try number `attempt + 1`, after `attempt` tries failed (attempt ≥ 1).
-    public func delay(afterAttempt attempt: Int) -> Duration {
-        var wait = delay
-        if attempt > 1 {
-            for _ in 2...attempt { wait = wait * backoff }
-        }
-        return min(wait, maxDelay)
-    }
-}
-
 /// A group of steps that ends in a rollback point.
-public struct Phase: Sendable, Hashable, Identifiable {
+public struct PlaybookPhase: Sendable, Hashable, Identifiable {
     public var id: String
     public var name: String?
     /// Phases that must complete first; `nil` means "the previous phase in the file".
@@ -97,11 +70,11 @@ public struct Phase: Sendable, Hashable, Identifiable {
     /// Run the steps concurrently, at most `maxParallel` at a time (unbounded when `nil`).
     public var parallel: Bool
     public var maxParallel: Int?
-    public var steps: [Step]
+    public var steps: [PlaybookStep]
 
     public init(
         id: String, name: String? = nil, needs: [String]? = nil, parallel: Bool = false,
-        maxParallel: Int? = nil, steps: [Step]
+        maxParallel: Int? = nil, steps: [PlaybookStep]
     ) {
         self.id = id
         self.name = name
@@ -115,10 +88,10 @@ public struct Phase: Sendable, Hashable, Identifiable {
 }
 
 /// One forward action, its compensation and how to run them.
-public struct Step: Sendable, Hashable, Identifiable {
+public struct PlaybookStep: Sendable, Hashable, Identifiable {
     public var id: String
     public var name: String?
-    public var action: Action
+    public var action: PlaybookAction
     /// The shell command that undoes `run`. Must be idempotent: it may run after a partial `run`.
     public var compensate: String?
     /// A post-condition; when it fails the step has failed.
@@ -133,7 +106,7 @@ public struct Step: Sendable, Hashable, Identifiable {
     public var irreversible: Bool
 
     public init(
-        id: String, name: String? = nil, action: Action, compensate: String? = nil,
+        id: String, name: String? = nil, action: PlaybookAction, compensate: String? = nil,
         verify: String? = nil, timeout: Duration? = nil, retry: RetryPolicy? = nil,
         critical: Bool = true, idempotent: Bool = false, irreversible: Bool = false
     ) {
@@ -150,8 +123,8 @@ public struct Step: Sendable, Hashable, Identifiable {
     }
 }
 
-/// What a step does going forward: exactly one of these.
-public enum Action: Sendable, Hashable {
+/// What a playbook step does going forward: exactly one of these.
+public enum PlaybookAction: Sendable, Hashable {
     /// A shell command.
     case run(String)
     /// Evaluate a go/no-go policy; BLOCK fails the step.
@@ -160,33 +133,3 @@ public enum Action: Sendable, Hashable {
     case approval(ApprovalAction)
 }
 
-public struct GateAction: Sendable, Hashable {
-    public enum OnConditional: String, Sendable, Hashable, CaseIterable {
-        case proceed, approve, block
-    }
-
-    /// The policy file, relative to the workspace.
-    public var policy: String
-    public var onConditional: OnConditional
-
-    public init(policy: String, onConditional: OnConditional = .approve) {
-        self.policy = policy
-        self.onConditional = onConditional
-    }
-}
-
-public struct ApprovalAction: Sendable, Hashable {
-    public enum OnTimeout: String, Sendable, Hashable, CaseIterable {
-        case reject, approve
-    }
-
-    public var message: String
-    public var timeout: Duration?
-    public var onTimeout: OnTimeout
-
-    public init(message: String, timeout: Duration? = nil, onTimeout: OnTimeout = .reject) {
-        self.message = message
-        self.timeout = timeout
-        self.onTimeout = onTimeout
-    }
-}

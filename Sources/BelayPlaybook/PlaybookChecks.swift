@@ -1,8 +1,9 @@
+import BelayModel
 import BelaySupport
 import Yams
 
 /// The checks that need the whole playbook: unique ids, `needs` that name real phases and form no
-/// cycle, placeholders that name declared variables and earlier steps, and `--var` overrides.
+/// cycle, placeholders that name declared variables and earlier steps, and overrides of variables.
 struct PlaybookChecks {
     let reader: YAMLReader
     let draft: PlaybookDraft
@@ -13,12 +14,12 @@ struct PlaybookChecks {
         self.draft = draft
     }
 
-    mutating func run(overrides: [String: String]) {
+    mutating func run(overrides: [String: String], label: String) {
         checkUniqueIDs()
         checkNeeds()
         let hasCycle = checkCycles()
         checkPlaceholders(order: hasCycle ? nil : PhaseGraph(draft.playbook).order())
-        checkOverrides(overrides)
+        checkOverrides(overrides, label: label)
     }
 
     // MARK: Ids
@@ -56,7 +57,7 @@ struct PlaybookChecks {
             for need in source.needs where !known.contains(need.name) {
                 error(
                     "unknown phase '\(need.name)' in needs", at: need.node,
-                    hint: NameSuggestion.hint(for: need.name, among: phaseIDs)
+                    hint: Suggestion.hint(for: need.name, among: phaseIDs)
                         ?? "phases: \(phaseIDs.joined(separator: ", "))")
             }
         }
@@ -118,7 +119,7 @@ struct PlaybookChecks {
                         case .variable(let name) where !variables.contains(name):
                             error(
                                 "unknown variable '\(name)' in \(field)", at: location,
-                                hint: NameSuggestion.hint(for: name, among: variables)
+                                hint: Suggestion.hint(for: name, among: variables)
                                     ?? "declare it under vars: (for example vars: { \(name): \"...\" })")
                         case .variable:
                             break
@@ -142,13 +143,13 @@ struct PlaybookChecks {
     ) -> (message: String, hint: String?)? {
         let phases = draft.playbook.phases
         guard let targetPhase = phases.firstIndex(where: { $0.id == phaseID }) else {
-            return ("unknown phase '\(phaseID)'", NameSuggestion.hint(for: phaseID, among: phaseIDs))
+            return ("unknown phase '\(phaseID)'", Suggestion.hint(for: phaseID, among: phaseIDs))
         }
         let stepIDs = phases[targetPhase].steps.map(\.id)
         guard let targetStep = stepIDs.firstIndex(of: stepID) else {
             return (
                 "unknown step '\(phaseID)/\(stepID)'",
-                NameSuggestion.hint(for: stepID, among: stepIDs)
+                Suggestion.hint(for: stepID, among: stepIDs)
                     ?? "steps of phase '\(phaseID)': \(stepIDs.joined(separator: ", "))"
             )
         }
@@ -184,14 +185,14 @@ struct PlaybookChecks {
 
     // MARK: Overrides
 
-    /// `--var` may only set declared variables: a misspelt override would otherwise be silently ignored
+    /// Overrides may only set declared variables: a misspelt one would otherwise be silently ignored
     /// and the run would deploy the default.
-    private mutating func checkOverrides(_ overrides: [String: String]) {
+    private mutating func checkOverrides(_ overrides: [String: String], label: String) {
         let variables = draft.playbook.vars.map(\.name)
         for name in overrides.keys.sorted() where !variables.contains(name) {
             error(
-                "--var \(name) sets a variable the playbook does not declare", at: draft.varsAnchor,
-                hint: NameSuggestion.hint(for: name, among: variables)
+                "\(label) \(name) sets a variable the playbook does not declare", at: draft.varsAnchor,
+                hint: Suggestion.hint(for: name, among: variables)
                     ?? "declare it under vars: with a default value")
         }
     }

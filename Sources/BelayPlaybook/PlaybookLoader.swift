@@ -1,3 +1,4 @@
+import BelayModel
 import BelaySupport
 import Foundation
 
@@ -22,16 +23,20 @@ public enum PlaybookLoader {
 
     /// Loads and validates a playbook file; every problem is reported at once.
     ///
-    /// `overrides` are `--var` values. They may only set variables the playbook declares: a misspelt
-    /// `--var` would otherwise be ignored without a word and the run would use the default.
-    public static func load(path: String, overrides: [String: String] = [:]) throws(DiagnosticsError) -> Playbook {
-        try load(text: read(path), file: path, overrides: overrides)
+    /// `overrides` are values given from outside the playbook, and `overrideLabel` names where they
+    /// come from in messages (a front end's flag). They may only set variables the playbook
+    /// declares: a misspelt override would otherwise be ignored without a word and the run would use
+    /// the default.
+    public static func load(
+        path: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
+    ) throws(DiagnosticsError) -> Playbook {
+        try load(text: read(path), file: path, overrides: overrides, overrideLabel: overrideLabel)
     }
 
     public static func load(
-        text: String, file: String, overrides: [String: String] = [:]
+        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
     ) throws(DiagnosticsError) -> Playbook {
-        let analysis = analyze(text: text, file: file, overrides: overrides)
+        let analysis = analyze(text: text, file: file, overrides: overrides, overrideLabel: overrideLabel)
         guard let playbook = analysis.playbook else { throw DiagnosticsError(analysis.diagnostics) }
         return playbook
     }
@@ -42,13 +47,15 @@ public enum PlaybookLoader {
     }
 
     /// Both results of one pass, for callers that report warnings and also use the model.
-    public static func analyze(text: String, file: String, overrides: [String: String] = [:]) -> Analysis {
+    public static func analyze(
+        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
+    ) -> Analysis {
         let reader = YAMLReader(file: file, text: text)
         guard let draft = PlaybookParser(reader: reader).parse() else {
             return Analysis(playbook: nil, diagnostics: sorted(reader.diagnostics.map(explainingTabs)))
         }
         var checks = PlaybookChecks(reader: reader, draft: draft)
-        checks.run(overrides: overrides)
+        checks.run(overrides: overrides, label: overrideLabel)
         let diagnostics = sorted(reader.diagnostics + checks.diagnostics)
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
             return Analysis(playbook: nil, diagnostics: diagnostics)

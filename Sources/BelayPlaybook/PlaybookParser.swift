@@ -1,3 +1,4 @@
+import BelayModel
 import BelaySupport
 import Yams
 
@@ -105,12 +106,12 @@ struct PlaybookParser {
         return policy
     }
 
-    private func phase(_ node: Node, defaults: Defaults) -> (Phase, PhaseSource)? {
+    private func phase(_ node: Node, defaults: Defaults) -> (PlaybookPhase, PhaseSource)? {
         let label = peekID(node).map { "phase '\($0)'" } ?? "a phase"
         guard
             let fields = self.fields(node, label, allowed: PlaybookSchema.phase, required: ["id", "steps"])
         else { return nil }
-        var phase = Phase(id: "", steps: [])
+        var phase = PlaybookPhase(id: "", steps: [])
         var source = PhaseSource(node: node, idNode: nil, needs: [], steps: [])
         if let idNode = fields["id"], let id = reader.string(idNode, "a phase id") {
             // An invalid id is still kept, so references to it are not reported a second time.
@@ -154,7 +155,7 @@ struct PlaybookParser {
         return (phase, source)
     }
 
-    private func step(_ node: Node, defaults: Defaults) -> (Step, StepSource)? {
+    private func step(_ node: Node, defaults: Defaults) -> (PlaybookStep, StepSource)? {
         let label = peekID(node).map { "step '\($0)'" } ?? "a step"
         guard let fields = self.fields(node, label, allowed: PlaybookSchema.step, required: ["id"]) else {
             return nil
@@ -166,7 +167,7 @@ struct PlaybookParser {
             id = value
             source.idNode = idNode
         }
-        var step = Step(id: id, action: .run(""))
+        var step = PlaybookStep(id: id, action: .run(""))
         if let node = fields["name"] { step.name = reader.string(node, "\(label) name") }
 
         // Exactly one action.
@@ -220,7 +221,7 @@ struct PlaybookParser {
 
     /// The saga rules about undoing: a command needs a compensation (or says it has none on purpose);
     /// gates and approvals change nothing, so undo-related keys make no sense on them.
-    private func checkCompensation(_ step: Step, kind: String?, fields: Fields, label: String) {
+    private func checkCompensation(_ step: PlaybookStep, kind: String?, fields: Fields, label: String) {
         switch kind {
         case "run":
             if !fields.has("compensate"), !step.irreversible,

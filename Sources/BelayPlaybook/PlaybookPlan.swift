@@ -1,3 +1,4 @@
+import BelayModel
 import BelaySupport
 
 /// What a run of a playbook would do, without running anything: the phases in order, each step's
@@ -6,7 +7,7 @@ import BelaySupport
 /// `belay plan` prints it; it is also the dry-run model for anything that wants to explain a run.
 public struct PlaybookPlan: Sendable, Hashable {
     public struct PlannedPhase: Sendable, Hashable {
-        public var phase: Phase
+        public var phase: PlaybookPhase
         /// Phases this one waits for (explicit `needs`, or the previous phase).
         public var needs: [String]
         public var steps: [PlannedStep]
@@ -63,7 +64,7 @@ public struct PlaybookPlan: Sendable, Hashable {
     public var points: [String]
     public var failure: Failure?
 
-    /// Builds the plan. `playbook` should come from `PlaybookLoader`, with `--var` overrides applied.
+    /// Builds the plan. `playbook` should come from `PlaybookLoader`, with overrides applied.
     /// `failAt` is `<phase>/<step>`; an unknown one throws `PlanError` listing the valid names.
     public init(playbook: Playbook, runID: String = "<run-id>", failAt: String? = nil) throws(PlanError) {
         self.playbook = playbook
@@ -83,7 +84,7 @@ public struct PlaybookPlan: Sendable, Hashable {
         if let failAt { failure = try failure(at: failAt, order: order) }
     }
 
-    private func failure(at target: String, order: [Phase]) throws(PlanError) -> Failure {
+    private func failure(at target: String, order: [PlaybookPhase]) throws(PlanError) -> Failure {
         let parts = target.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let all = order.flatMap { phase in phase.steps.map { "\(phase.id)/\($0.id)" } }
         guard parts.count == 2, let phaseRank = phases.firstIndex(where: { $0.phase.id == parts[0] }),
@@ -125,7 +126,7 @@ public struct PlaybookPlan: Sendable, Hashable {
         }
     }
 
-    private static func planned(_ step: Step, _ values: [String: String]) -> PlannedStep {
+    private static func planned(_ step: PlaybookStep, _ values: [String: String]) -> PlannedStep {
         let render = { (text: String) in PlanRendering.render(Template(text), values) }
         let (kind, forward): (String, String) =
             switch step.action {

@@ -1,4 +1,5 @@
-/// The keys each part of a playbook accepts (DESIGN §4), for unknown-key checks and "did you mean".
+import BelayModel
+/// The keys each part of a playbook accepts (docs/playbooks.md), for unknown-key checks and "did you mean".
 enum PlaybookSchema {
     static let playbook = ["name", "description", "workspace", "vars", "secrets", "env", "defaults", "phases"]
     static let defaults = ["timeout", "retry", "shell"]

@@ -1,3 +1,4 @@
+import BelayModel
 import Yams
 
 /// A playbook read as far as its shape allows, with the YAML nodes each part came from, so the
@@ -11,7 +12,7 @@ struct PlaybookDraft {
     var phases: [PhaseSource]
     /// Declared variables with their key nodes.
     var variableNodes: [String: Node]
-    /// The `vars:` key, or the playbook mapping when there is none: where `--var` problems point.
+    /// The `vars:` key, or the playbook mapping when there is none: where problems with overrides point.
     var varsAnchor: Node
 }
 

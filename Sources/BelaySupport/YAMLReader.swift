@@ -258,32 +258,3 @@ public struct Fields {
 
     public func has(_ key: String) -> Bool { self[key] != nil }
 }
-
-/// "Did you mean …?" for a misspelt name.
-public enum Suggestion {
-    /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
-    public static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let limit = max(1, min(3, best.0.count / 3))
-        return best.1 <= limit ? best.0 : nil
-    }
-
-    /// Levenshtein distance over Unicode characters.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}

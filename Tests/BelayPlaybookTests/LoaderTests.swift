@@ -71,8 +71,8 @@ private let withVars = """
         try PlaybookLoader.load(text: withVars, file: "p.yml", overrides: ["verison": "2.0", "zzz": "1"])
     }
     #expect(error.diagnostics.map(\.message) == [
-        "--var verison sets a variable the playbook does not declare",
-        "--var zzz sets a variable the playbook does not declare",
+        "the override verison sets a variable the playbook does not declare",
+        "the override zzz sets a variable the playbook does not declare",
     ])
     #expect(error.diagnostics.first?.hint == "did you mean 'version'?")
     #expect(error.diagnostics.first?.location == SourceLocation(file: "p.yml", line: 2, column: 1))

@@ -51,7 +51,7 @@ private struct FixedAnswers: GateStepHandler {
         let handler = FixedAnswers(answer: ApprovalAnswer(approved: false, by: "bob"))
         let outcome = try await Engine(workspace: directory.url, points: InMemoryPoints())
             .run(saga(trace), options: RunOptions(runID: "r1", gateHandler: handler))
-        guard case .compensated(let failure) = outcome.result else {
+        guard case .compensated(let failure?) = outcome.result else {
             Issue.record("expected a compensated run, got \(outcome.result)")
             return
         }
@@ -100,7 +100,7 @@ private struct FixedAnswers: GateStepHandler {
         #expect(state.status == .waitingApproval)
         #expect(state.waitingApproval == key)
         #expect(state.approvals[key]?.deadlineDate == JournalClock.parse("2026-11-22T01:00:00.000Z"))
-        state.apply(event(.approvalRecorded) { $0.decision = "rejected"; $0.by = "bob" })
+        state.apply(event(.approvalRecorded) { $0.decision = .rejected; $0.by = "bob" })
         #expect(state.waitingApproval == nil)
         #expect(state.approvals[key]?.approved == false)
         #expect(state.approvals[key]?.settled == false)

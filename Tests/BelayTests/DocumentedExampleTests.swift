@@ -26,11 +26,11 @@ private struct Bucket: Codable, Sendable { var name: String }
     }
     let engine = try Engine(workspace: directory.url)
     let outcome = try await engine.run(saga, options: RunOptions(runID: "doc", onFailure: .compensate))
-    guard case .compensated(let failure) = outcome.result else {
+    guard case .compensated(let failure?) = outcome.result else {
         Issue.record("expected compensated, got \(outcome.result)")
         return
     }
-    #expect(failure.step.description == "app/deploy")
+    #expect(failure.site.description == "app/deploy")
     #expect(trace.all.contains("undo logs-doc"))
     #expect(outcome.state.pointOrder == ["start", "storage"])
     // Restored to the start point: the edit and the compensation's own file are gone.

@@ -33,7 +33,7 @@ private struct Bucket: Codable, Sendable, Hashable {
         #expect(points.recorded.map(\.point) == ["start", "storage", "app"])
         #expect(outcome.state.step(.init(phase: "storage", step: "bucket"))?.value == #"{"name":"b-r1"}"#)
         #expect(outcome.state.phases.map(\.status) == [.completed, .completed])
-        let onDisk = try RunFolder(workspace: directory.url, runID: "r1").state()
+        let onDisk = try Engine(workspace: directory.url).state(of: "r1")
         #expect(onDisk == outcome.state)
         #expect(WorkspaceLock.holder(workspace: directory.url) == nil)
     }
@@ -57,7 +57,7 @@ private struct Bucket: Codable, Sendable, Hashable {
             }
         }
         let outcome = try await engine(directory, points: points).run(saga, options: RunOptions(runID: "r2"))
-        guard case .compensated(let failure) = outcome.result else {
+        guard case .compensated(let failure?) = outcome.result else {
             Issue.record("expected compensated, got \(outcome.result)")
             return
         }
@@ -87,7 +87,7 @@ private struct Bucket: Codable, Sendable, Hashable {
         let outcome = try await engine(directory, points: points).run(saga, options: RunOptions(runID: "r3"))
         #expect(outcome.result == .stuck(
             failure: .init(step: .init(phase: "p", step: "c"), error: "boom", log: outcome.state.failure?.log),
-            compensation: .init(phase: "p", step: "b")))
+            at: .compensation(.init(phase: "p", step: "b"))))
         #expect(outcome.exitCode == 3)
         // c: its run attempt and its compensation; b's compensation tried twice; a never reached.
         #expect(trace.all == ["run a", "run b", "undo c", "undo b 1", "undo b 2"])
@@ -190,7 +190,7 @@ private struct Bucket: Codable, Sendable, Hashable {
             }
         }
         let outcome = try await engine(directory).run(saga)
-        guard case .compensated(let failure) = outcome.result else {
+        guard case .compensated(let failure?) = outcome.result else {
             Issue.record("expected compensated, got \(outcome.result)")
             return
         }

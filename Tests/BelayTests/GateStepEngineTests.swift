@@ -64,7 +64,7 @@ import Testing
         try "gate: g\ncriteria: []\nbogus: 1\n".write(to: directory.file("gate.yml"), atomically: true, encoding: .utf8)
         let outcome = try await Engine(workspace: directory.url, points: InMemoryPoints())
             .run(saga(source: nil), options: RunOptions(runID: "r1"))
-        guard case .compensated(let failure) = outcome.result else {
+        guard case .compensated(let failure?) = outcome.result else {
             Issue.record("expected a compensated run, got \(outcome.result)")
             return
         }

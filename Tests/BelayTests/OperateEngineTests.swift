@@ -47,7 +47,7 @@ import Testing
         let outcome = try await engine.run(saga(trace, failing: "three/y"), options: options)
         guard case .compensated = outcome.result else { Issue.record("\(outcome.result)"); return }
         #expect(outcome.state.phase("two")?.status == .skipped)
-        #expect(outcome.state.phase("two")?.skipNote?.contains("--skip-phases") == true)
+        #expect(outcome.state.phase("two")?.skipNote?.contains("skipped on request") == true)
         #expect(!trace.all.contains { $0.contains("two/") })
     }
 

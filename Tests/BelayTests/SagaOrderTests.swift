@@ -22,7 +22,7 @@ import Testing
         #expect {
             try saga.executionOrder()
         } throws: { error in
-            (error as? EngineError)?.message == "the phases need each other in a cycle: a → b → a"
+            (error as? EngineError)?.description == "the phases need each other in a cycle: a → b → a"
         }
     }
 

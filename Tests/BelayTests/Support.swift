@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import BelayGit
 @testable import Belay
 
 /// A unique temporary folder, removed when the test is done with it.
@@ -31,9 +32,9 @@ final class InMemoryPoints: RollbackPoints {
     var recorded: [Recorded] { log.withLock { $0 } }
     var restoredPoints: [String] { restores.withLock { $0 } }
 
-    func record(run: String, event: String, phase: String, point: String?, summary: String?) async throws
-        -> RecordedPoint?
-    {
+    func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint? {
         let count = log.withLock { log in
             log.append(Recorded(run: run, event: event, phase: phase, point: point))
             return log.count
@@ -41,11 +42,25 @@ final class InMemoryPoints: RollbackPoints {
         return RecordedPoint(commit: String(format: "%040d", count), tree: String(format: "%040d", 1000 + count))
     }
 
-    func restore(run: String, point: String) async throws -> RecordedPoint? {
-        guard recorded.contains(where: { $0.run == run && $0.point == point }) else { return nil }
+    func restore(run: String, point: String, event: String) async throws -> RestoreResult {
+        guard recorded.contains(where: { $0.run == run && $0.point == point }) else {
+            throw EngineError(.checkpoint, .missingPoints(runID: run, names: [point]))
+        }
         restores.withLock { $0.append(point) }
-        return try await record(run: run, event: "restore", phase: point, point: nil, summary: nil)
+        guard let restored = try await record(run: run, event: event, phase: point, point: nil, summary: nil) else {
+            return .nothingRecorded
+        }
+        return .restored(restored)
     }
+
+    func point(run: String, name: String) async throws -> RecordedPoint? {
+        guard let index = recorded.firstIndex(where: { $0.run == run && $0.point == name }) else { return nil }
+        return RecordedPoint(commit: String(format: "%040d", index + 1), tree: String(format: "%040d", 1001 + index))
+    }
+
+    func diff(run: String, from: String, to: String?) async throws -> [FileChange] { [] }
+
+    func changesSinceLastCommit(run: String) async throws -> [String]? { nil }
 }
 
 /// Collects what the steps of a test did, in order.

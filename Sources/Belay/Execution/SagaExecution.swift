@@ -1,0 +1,526 @@
+import BelayPlaybook
+import BelaySupport
+import Foundation
+import Subprocess
+import Synchronization
+
+/// One run of a saga: drives phases and steps forward, journals every event before acting on it,
+/// and hands failures to the unwind.
+final class SagaExecution: Sendable {
+    let saga: Saga
+    let order: [Phase]
+    let folder: RunFolder
+    let points: any RollbackPoints
+    let options: RunOptions
+    let journal: any JournalAppender
+    let masker: SecretMasker
+    /// Environment shared by every shell action of the run.
+    let baseEnvironment: [Environment.Key: String]
+    /// The shell's absolute path, or nil when it cannot be found.
+    let shellPath: String?
+    /// The folded state and the events waiting to be written with the next durable one.
+    private struct Books {
+        var state: RunState
+        var pending: [JournalEvent] = []
+    }
+
+    private let books: Mutex<Books>
+    /// Step outputs as the actions wrote them (the journal holds them masked).
+    private let liveOutputs = Mutex<[RunState.StepKey: [String: String]]>([:])
+    private let liveValues = Mutex<[RunState.StepKey: String]>([:])
+    /// Events that could not be journaled by `note` (their loss shows in the next append's failure).
+    let journalProblems = Mutex<[String]>([])
+
+    var runID: String { folder.runID }
+
+    init(
+        saga: Saga, order: [Phase], folder: RunFolder, points: any RollbackPoints, options: RunOptions,
+        journal: any JournalAppender, initialState: RunState = RunState()
+    ) {
+        self.saga = saga
+        self.order = order
+        self.folder = folder
+        self.points = points
+        self.options = options
+        self.journal = journal
+        self.masker = SecretMasker(names: saga.secrets, environment: options.environment)
+        self.books = Mutex(Books(state: initialState))
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in saga.env { environment[name] = value }
+        for (name, value) in saga.vars { environment["BELAY_VAR_" + StepOutputFile.environmentSuffix(name)] = value }
+        environment["BELAY_RUN_ID"] = folder.runID
+        environment["BELAY_WORKSPACE"] = folder.workspace.path
+        self.baseEnvironment = SagaExecution.keyed(environment)
+        self.shellPath = SagaExecution.resolve(shell: saga.shell, path: environment["PATH"])
+    }
+
+    var currentState: RunState { books.withLock { $0.state } }
+
+    /// Reads the state without copying it.
+    func withState<T>(_ body: (borrowing RunState) -> T) -> T {
+        books.withLock { body($0.state) }
+    }
+
+    // MARK: Journal
+
+    /// Masks, journals (fsync'd), folds and reports one event, together with any deferred ones.
+    /// Everything the engine does next happens after this returns, so the journal is always ahead of
+    /// the world.
+    @discardableResult
+    func record(_ event: JournalEvent) throws -> JournalEvent {
+        try books.withLock { books in
+            let batch = books.pending + [masker.mask(event)]
+            books.pending = []
+            let stored = try journal.append(batch)
+            for event in stored {
+                books.state.apply(event)
+                options.observer?(event)
+            }
+            return stored[stored.count - 1]
+        }
+    }
+
+    /// Queues an event to be written with the next `record` (group commit). Only for events that no
+    /// action depends on before the next durable event: the end of an attempt whose outcome event
+    /// follows, the start of a phase whose first step follows.
+    func recordLater(_ event: JournalEvent) {
+        books.withLock { $0.pending.append(masker.mask(event)) }
+    }
+
+    /// `record`, for events whose loss would be reported by the next one failing anyway. The error
+    /// is not lost: it is kept for the outcome (`journalWarnings`), since a library does not print.
+    func note(_ event: JournalEvent) {
+        do { try record(event) } catch {
+            journalProblems.withLock { $0.append("\(error)") }
+        }
+    }
+
+    func event(_ kind: JournalEvent.Kind, phase: String? = nil, step: String? = nil) -> JournalEvent {
+        var event = JournalEvent(event: kind)
+        event.run = runID
+        event.phase = phase
+        event.step = step
+        return event
+    }
+
+    // MARK: Forward
+
+    func start(lock: any HeldRunLock) async -> RunOutcome {
+        do {
+            var started = event(.runStarted)
+            started.playbook = saga.name
+            started.workspace = folder.workspace.path
+            started.onFailure = options.onFailure
+            started.vars = saga.vars.isEmpty ? nil : saga.vars
+            started.source = saga.sourcePath
+            started.pid = getpid()
+            started.host = ProcessInfo.processInfo.hostName
+            started.note = options.phases.summary
+            started.plan = order.map {
+                JournalEvent.PlannedPhase(
+                    id: $0.id, name: $0.name, parallel: $0.parallel ? true : nil, steps: $0.steps.map(\.id))
+            }
+            try record(started)
+            if let previous = lock.tookOverFrom {
+                var takeover = event(.lockTakenOver)
+                takeover.note = "took over the lock left by \(previous), whose process is gone"
+                try record(takeover)
+            }
+            try await recordStartPoint()
+        } catch {
+            return finishFailed(RunState.Failure(site: .checkpoint(point: PointName.start), error: "\(error)"))
+        }
+        return await runPhases(from: 0)
+    }
+
+    /// Runs `order[index...]`; on a critical failure applies the failure policy.
+    func runPhases(from index: Int) async -> RunOutcome {
+        let ids = order.map(\.id)
+        for phase in order[index...] {
+            if let reason = options.phases.skipReason(for: phase.id, in: ids) {
+                var skipped = event(.phaseSkipped, phase: phase.id)
+                skipped.note = reason
+                note(skipped)
+                continue
+            }
+            if let paused = await pauseIfRequested() { return paused }
+            recordLater(event(.phaseStarted, phase: phase.id))
+            if let failure = await runPhase(phase) {
+                return await handle(failure)
+            }
+            if let paused = await pauseIfStoppedInside(phase) { return paused }
+            if let failed = await completePhase(phase) { return failed }
+            if phase.id == options.phases.stopAfter,
+                order.drop(while: { $0.id != phase.id }).dropFirst().contains(where: {
+                    options.phases.skipReason(for: $0.id, in: ids) == nil
+                })
+            {
+                return await pauseOnRequest(
+                    "stopped after phase \(phase.id) as asked; a resume runs the rest",
+                    phase: phase.id)
+            }
+        }
+        note(event(.runCompleted))
+        return outcome(.completed)
+    }
+
+    /// Records the phase's rollback point and `phase_completed`. A point that cannot be recorded
+    /// fails the phase like a failed step would; the outcome of that failure is returned.
+    func completePhase(_ phase: Phase) async -> RunOutcome? {
+        do {
+            try await recordPoint(
+                name: phase.id, event: "phase_completed", phase: phase.id, summary: "after phase \(phase.title)")
+            try record(event(.phaseCompleted, phase: phase.id))
+            return nil
+        } catch {
+            return await handle(RunState.Failure(
+                site: .checkpoint(point: phase.id),
+                error: "could not record the rollback point after phase \(phase.id): \(error)"))
+        }
+    }
+
+    /// Runs one phase's steps (all of them, or `only` those); returns the first critical failure.
+    func runPhase(_ phase: Phase, only selection: [Step]? = nil) async -> RunState.Failure? {
+        let steps = selection ?? phase.steps
+        if !phase.parallel {
+            for step in steps {
+                if options.interruption?.isRequested == true { return nil }
+                if case .failed(let failure) = await runStep(step, in: phase) { return failure }
+            }
+            return nil
+        }
+        let limit = max(1, phase.maxParallel ?? steps.count)
+        return await withTaskGroup(of: StepResult.self) { group in
+            var next = 0
+            var failure: RunState.Failure?
+            while next < min(limit, steps.count) {
+                let step = steps[next]
+                group.addTask { await self.runStep(step, in: phase) }
+                next += 1
+            }
+            while let result = await group.next() {
+                if case .failed(let stepFailure) = result, failure == nil { failure = stepFailure }
+                // After a critical failure, let the steps in flight finish but start no new one.
+                if failure == nil, next < steps.count, options.interruption?.isRequested != true {
+                    let step = steps[next]
+                    group.addTask { await self.runStep(step, in: phase) }
+                    next += 1
+                }
+            }
+            return failure
+        }
+    }
+
+    enum StepResult: Sendable {
+        case succeeded, warning
+        case failed(RunState.Failure)
+        /// Killed by the operator's second signal: no outcome recorded, it stays "started".
+        case interrupted
+    }
+
+    /// Journals `step_started`, then tries `run` (+ `verify`) up to the retry budget.
+    func runStep(_ step: Step, in phase: Phase) async -> StepResult {
+        let key = RunState.StepKey(phase: phase.id, step: step.id)
+        var stepStarted = event(.stepStarted, phase: phase.id, step: step.id)
+        stepStarted.action = .run
+        stepStarted.attempt = 1
+        stepStarted.log = folder.logPath(phase: phase.id, step: step.id, action: "run", attempt: 1)
+        do { try record(stepStarted) } catch {
+            return .failed(RunState.Failure(step: key, error: "cannot journal the step's start: \(error)"))
+        }
+        let started = ContinuousClock.now
+        let policy = step.retry ?? saga.defaultRetry
+        var last = ActionOutcome(error: "not run")
+        for attempt in 1...max(1, policy.attempts) {
+            if attempt > 1 { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - 1)) }
+            last = await perform(
+                step.run, action: .run, step: step, phase: phase, attempt: attempt, input: nil, announced: attempt == 1)
+            if last.succeeded, let verify = step.verify {
+                let check = await perform(
+                    verify, action: .verify, step: step, phase: phase, attempt: attempt, input: last.value,
+                    outputs: last.outputs)
+                if !check.succeeded {
+                    last.error = "verify failed: \(check.error ?? "")"
+                    last.log = check.log
+                }
+            }
+            if last.error == nil { break }
+            if options.interruption?.isKilling == true { return recordInterrupted(step, in: phase, action: .run, log: last.log) }
+        }
+        if last.waiting { return .failed(RunState.Failure(step: key, error: "waiting for approval")) }
+        let elapsed = DurationFormat.milliseconds(ContinuousClock.now - started)
+        liveOutputs.withLock { $0[key] = last.outputs }
+        if let value = last.value { liveValues.withLock { $0[key] = value } }
+        var outcome = event(
+            last.error == nil ? .stepSucceeded : (step.critical ? .stepFailed : .stepWarning),
+            phase: phase.id, step: step.id)
+        outcome.durationMs = elapsed
+        outcome.outputs = last.outputs.isEmpty ? nil : last.outputs
+        outcome.value = last.value
+        outcome.error = last.error
+        outcome.log = last.error == nil ? nil : last.log
+        do { try record(outcome) } catch {
+            return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
+        }
+        guard let error = last.error else { return .succeeded }
+        return step.critical ? .failed(RunState.Failure(step: key, error: error, log: last.log)) : .warning
+    }
+
+    // MARK: Actions
+
+    struct ActionOutcome: Sendable {
+        var error: String?
+        var outputs: [String: String] = [:]
+        var value: String?
+        var log: String?
+        /// An approval step that has no decision yet: the run ends `waiting_approval`.
+        var waiting = false
+        var succeeded: Bool { error == nil && !waiting }
+    }
+
+    /// One attempt of one action, between `attempt_started` and `attempt_finished`.
+    func perform(
+        _ work: StepWork, action: StepContext.Action, step: Step, phase: Phase, attempt: Int, input: String?,
+        outputs stepOutputs: [String: String] = [:], announced: Bool = false
+    ) async -> ActionOutcome {
+        let log = folder.logPath(phase: phase.id, step: step.id, action: action.rawValue, attempt: attempt)
+        if !announced {
+            var started = event(.attemptStarted, phase: phase.id, step: step.id)
+            started.action = action
+            started.attempt = attempt
+            started.log = log
+            do { try record(started) } catch {
+                return ActionOutcome(error: "cannot journal the attempt: \(error)", log: log)
+            }
+        }
+        let clock = ContinuousClock.now
+        var outcome: ActionOutcome
+        var exitCode: Int32?
+        let timeout = step.timeout ?? saga.defaultTimeout
+        let context = StepContext(
+            runID: runID, phase: phase.id, step: step.id, action: action, attempt: attempt,
+            workspace: folder.workspace, vars: saga.vars,
+            outputLookup: { [self] phase, step in self.outputs(of: .init(phase: phase, step: step)) },
+            logger: { [masker, workspace = folder.workspace] line in
+                SagaExecution.appendLine(masker.mask(line), to: workspace.appendingPathComponent(log).path)
+            })
+        switch work {
+        case .shell(let template):
+            (outcome, exitCode) = await performShell(
+                template, context: context, log: log, timeout: timeout, stepOutputs: stepOutputs)
+        case .code(let body):
+            outcome = await performCode(body, context: context, input: input, timeout: timeout)
+        case .gate(let gate):
+            outcome = await performGate(gate, context: context)
+        case .approval(let approval):
+            outcome = await performApproval(
+                message: approval.message, timeout: approval.timeout, onTimeout: approval.onTimeout, context: context)
+        }
+        outcome.log = log
+        // A step waiting for approval keeps its attempt open until a decision comes.
+        if outcome.waiting { return outcome }
+        var finished = event(.attemptFinished, phase: phase.id, step: step.id)
+        finished.action = action
+        finished.attempt = attempt
+        finished.exitCode = exitCode
+        finished.durationMs = DurationFormat.milliseconds(ContinuousClock.now - clock)
+        finished.outputs = outcome.outputs.isEmpty ? nil : outcome.outputs
+        finished.value = outcome.value
+        finished.error = outcome.error
+        finished.log = log
+        // Durable with the next event (the step's outcome, or the next attempt's start).
+        recordLater(finished)
+        return outcome
+    }
+
+    private func performShell(
+        _ template: String, context: StepContext, log: String, timeout: Duration?, stepOutputs: [String: String]
+    ) async -> (ActionOutcome, Int32?) {
+        let command: String
+        do {
+            command = try Template(template).render { reference in
+                switch reference {
+                case .variable(let name): saga.vars[name]
+                case .stepOutput(let phase, let step, let key): outputs(of: .init(phase: phase, step: step))[key]
+                }
+            }
+        } catch {
+            return (ActionOutcome(error: "\(error)"), nil)
+        }
+        guard let shellPath else {
+            return (ActionOutcome(error: "the shell '\(saga.shell)' was not found on PATH"), nil)
+        }
+        let outputFile = folder.scratch.appendingPathComponent(
+            "\(context.phase).\(context.step).\(context.action.rawValue).\(context.attempt).out").path
+        var environment = baseEnvironment
+        environment["BELAY_PHASE"] = context.phase
+        environment["BELAY_STEP"] = context.step
+        environment["BELAY_ACTION"] = context.action.rawValue
+        environment["BELAY_ATTEMPT"] = String(context.attempt)
+        environment["BELAY_OUTPUT"] = outputFile
+        if context.action != .run {
+            let own = stepOutputs.isEmpty ? outputs(of: .init(phase: context.phase, step: context.step)) : stepOutputs
+            environment.merge(SagaExecution.keyed(Dictionary(
+                own.map { (StepOutputFile.environmentName($0.key), $0.value) }, uniquingKeysWith: { _, last in last }))
+            ) { _, new in new }
+        }
+        let result = await ShellRunner.run(ShellCommand(
+            shell: shellPath, command: command, environment: environment,
+            workingDirectory: folder.workspace.path,
+            logFile: folder.workspace.appendingPathComponent(log).path,
+            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption))
+        let produced = StepOutputFile.consume(outputFile)
+        var outcome = ActionOutcome(outputs: produced)
+        if !result.succeeded { outcome.error = result.failureDescription(timeout: timeout) }
+        return (outcome, result.exitCode)
+    }
+
+    private func performCode(
+        _ body: @escaping @Sendable (StepContext, String?) async throws -> String?, context: StepContext,
+        input: String?, timeout: Duration?
+    ) async -> ActionOutcome {
+        do {
+            let value = try await withTimeout(timeout) { try await body(context, input) }
+            return ActionOutcome(value: value)
+        } catch {
+            context.log("error: \(error)")
+            return ActionOutcome(error: "\(error)")
+        }
+    }
+
+    /// The outputs of a step of this run: as written when this process ran it, else as journaled.
+    func outputs(of key: RunState.StepKey) -> [String: String] {
+        if let live = liveOutputs.withLock({ $0[key] }) { return live }
+        return withState { $0.step(key)?.outputs ?? [:] }
+    }
+
+    func value(of key: RunState.StepKey) -> String? {
+        if let live = liveValues.withLock({ $0[key] }) { return live }
+        return withState { $0.step(key)?.value }
+    }
+
+    // MARK: Points and endings
+
+    /// The `start` point: the workspace before the first phase, where an unwind restores it.
+    func recordStartPoint() async throws(EngineError) {
+        try await recordPoint(
+            name: PointName.start, event: "start", phase: PointName.start, summary: "before the first phase")
+    }
+
+    func recordPoint(name: String, event kind: String, phase: String, summary: String) async throws(EngineError) {
+        let recorded: RecordedPoint?
+        let notes = name == PointName.start ? CheckpointNotes() : checkpointNotes(phase: phase)
+        do {
+            recorded = try await points.record(
+                run: runID, event: kind, phase: phase, point: name, summary: notes.summary(after: summary),
+                details: notes.details)
+        } catch {
+            throw EngineError(.checkpoint, .checkpoint(action: "record the rollback point '\(name)'", underlying: "\(error)"))
+        }
+        guard let recorded else { return }
+        var checkpoint = event(.checkpointRecorded, phase: name == PointName.start ? nil : phase)
+        checkpoint.point = name
+        checkpoint.commit = recorded.commit
+        checkpoint.tree = recorded.tree
+        // The start point is durable with the first phase's first step; a phase's with `phase_completed`.
+        recordLater(checkpoint)
+    }
+
+    /// Applies the failure policy to a critical failure.
+    func handle(_ failure: RunState.Failure) async -> RunOutcome {
+        if let step = failure.step, currentState.waitingApproval == step { return await stopForApproval(failure, at: step) }
+        // The operator asked to stop: a failure meanwhile pauses the run rather than unwinding it,
+        // so nothing long starts after Ctrl-C; `resume` retries the step, `rollback` undoes.
+        let policy: FailurePolicy = options.interruption?.isRequested == true ? .pause : options.onFailure
+        switch policy {
+        case .compensate:
+            return await unwind(after: failure)
+        case .pause:
+            await recordStopCommit(event: "paused", phase: failure.step?.phase ?? PointName.start)
+            var paused = event(.runPaused)
+            paused.failedStep = failure.site.description
+            paused.error = failure.error
+            note(paused)
+            return outcome(.paused(failure: failure))
+        case .stop:
+            return finishFailed(failure)
+        }
+    }
+
+    /// A commit of the workspace as Belay leaves it (no point name), so a later `resume` can tell
+    /// files changed outside Belay from those its own steps changed.
+    func recordStopCommit(event kind: String, phase: String) async {
+        guard let recorded = try? await points.record(
+            run: runID, event: kind, phase: phase.isEmpty ? PointName.start : phase, point: nil,
+            summary: "the workspace as the run left it (\(kind))")
+        else { return }
+        var checkpoint = event(.checkpointRecorded, phase: phase)
+        checkpoint.commit = recorded.commit
+        checkpoint.tree = recorded.tree
+        recordLater(checkpoint)
+    }
+
+    func finishFailed(_ failure: RunState.Failure) -> RunOutcome {
+        var failed = event(.runFailed)
+        failed.failedStep = failure.site.description
+        failed.error = failure.error
+        note(failed)
+        return outcome(.failed(failure: failure))
+    }
+
+    func outcome(_ result: RunOutcome.Result) -> RunOutcome {
+        RunOutcome(runID: runID, result: result, state: currentState)
+    }
+
+    // MARK: Helpers
+
+    /// Environment names as Subprocess keys (names it cannot represent are left out).
+    static func keyed(_ environment: [String: String]) -> [Environment.Key: String] {
+        var keyed: [Environment.Key: String] = [:]
+        for (name, value) in environment {
+            if let key = Environment.Key(rawValue: name) { keyed[key] = value }
+        }
+        return keyed
+    }
+
+    static func resolve(shell: String, path: String?) -> String? {
+        if shell.contains("/") { return FileManager.default.isExecutableFile(atPath: shell) ? shell : nil }
+        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(shell)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static func appendLine(_ line: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let text = line + "\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+}
+
+/// Runs `body`, cancelling it when `timeout` passes first.
+func withTimeout<T: Sendable>(
+    _ timeout: Duration?, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    guard let timeout else { return try await body() }
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TimeoutError(timeout: timeout)
+        }
+        return value
+    }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    var timeout: Duration
+    var description: String { "timed out after \(DurationFormat.format(timeout))" }
+}

@@ -1,0 +1,60 @@
+import BelayGit
+import Foundation
+
+/// Rollback points as commits of Belay's own git repository in `<workspace>/.belay/git`
+/// (docs/state.md): each point is `refs/belay/points/<run>/<point>`, and every record or restore
+/// appends to `refs/belay/runs/<run>`.
+public struct GitRollbackPoints: RollbackPoints {
+    public let store: CheckpointStore
+
+    public init(store: CheckpointStore) { self.store = store }
+
+    public init(workspace: URL) throws { self.store = try CheckpointStore(workspace: workspace) }
+
+    /// Opens (or creates) the workspace's state repository.
+    static func open(workspace: URL) throws(EngineError) -> GitRollbackPoints {
+        do { return GitRollbackPoints(store: try CheckpointStore(workspace: workspace)) } catch {
+            throw EngineError(.checkpoint, .io(.checkpointRepository, path: workspace.path, reason: "\(error)"))
+        }
+    }
+
+    public func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint? {
+        let checkpoint = try await store.record(
+            run: run, event: event, phase: phase, point: point, summary: summary, details: details)
+        return RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex)
+    }
+
+    public func restore(run: String, point: String, event: String) async throws -> RestoreResult {
+        let target = try await checkpoint(run: run, name: point)
+        try await store.restore(target)
+        let what = event == "rollback" ? "rolled back" : "restored"
+        let checkpoint = try await store.record(
+            run: run, event: event, phase: point, point: nil,
+            summary: "workspace \(what) to the rollback point '\(point)' (\(target.commit.hex.prefix(12)))")
+        return .restored(RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex))
+    }
+
+    public func point(run: String, name: String) async throws -> RecordedPoint? {
+        try await store.point(run: run, name: name).map { RecordedPoint(commit: $0.commit.hex, tree: $0.tree.hex) }
+    }
+
+    public func diff(run: String, from: String, to: String?) async throws -> [FileChange] {
+        let start = try await checkpoint(run: run, name: from)
+        guard let to else { return try await store.drift(since: start) }
+        return try await store.changes(from: start, to: try await checkpoint(run: run, name: to))
+    }
+
+    public func changesSinceLastCommit(run: String) async throws -> [String]? {
+        guard let last = try await store.last(run: run) else { return nil }
+        return try await store.drift(since: last).map { "\($0.kind.rawValue) \($0.path)" }
+    }
+
+    private func checkpoint(run: String, name: String) async throws -> Checkpoint {
+        guard let checkpoint = try await store.point(run: run, name: name) else {
+            throw EngineError(.checkpoint, .missingPoints(runID: run, names: [name]))
+        }
+        return checkpoint
+    }
+}

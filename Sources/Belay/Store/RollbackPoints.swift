@@ -1,0 +1,81 @@
+import BelayGit
+
+/// A recorded rollback point: a commit of the workspace and its tree.
+public struct RecordedPoint: Sendable, Hashable {
+    public var commit: String
+    public var tree: String
+
+    public init(commit: String, tree: String) {
+        self.commit = commit
+        self.tree = tree
+    }
+}
+
+/// What a restore did.
+public enum RestoreResult: Sendable, Hashable {
+    /// The workspace is now the point's tree; the restore itself was recorded as this commit.
+    case restored(RecordedPoint)
+    /// The store records no files (`NoRollbackPoints`): there was nothing to restore.
+    case nothingRecorded
+}
+
+/// Where the engine records rollback points of the workspace and restores it from them.
+///
+/// One requirement per operation, so the engine never needs to know which store it has: Belay's
+/// git repository in `.belay/git` (`GitRollbackPoints`), copies in memory
+/// (`InMemoryRollbackPoints`), or nothing at all (`NoRollbackPoints`).
+public protocol RollbackPoints: Sendable {
+    /// Snapshots the workspace as a commit on the run's history (`event` and `phase` go into the
+    /// commit message, `details` become trailers); when `point` is given, also names it as the run's
+    /// rollback point `point`. Returns `nil` when this store records nothing.
+    func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint?
+
+    /// Makes the workspace exactly the tree of the run's point `point` and records that restore as
+    /// a new commit on the run's history (history is append-only), under `event`.
+    /// - Throws: `EngineError` `.missingPoints` when the point does not exist.
+    func restore(run: String, point: String, event: String) async throws -> RestoreResult
+
+    /// The run's point `name`, if recorded.
+    func point(run: String, name: String) async throws -> RecordedPoint?
+
+    /// The files that differ from point `from` to point `to`, or to the workspace as it is now when
+    /// `to` is nil.
+    func diff(run: String, from: String, to: String?) async throws -> [FileChange]
+
+    /// Files of the workspace that differ from the run's last recorded commit (`kind path`), or nil
+    /// when this store records nothing.
+    func changesSinceLastCommit(run: String) async throws -> [String]?
+}
+
+extension RollbackPoints {
+    /// `record` without trailers.
+    public func record(run: String, event: String, phase: String, point: String?, summary: String?) async throws
+        -> RecordedPoint?
+    {
+        try await record(run: run, event: event, phase: phase, point: point, summary: summary, details: [])
+    }
+
+    /// `restore`, recorded as a `restore` commit.
+    public func restore(run: String, point: String) async throws -> RestoreResult {
+        try await restore(run: run, point: point, event: "restore")
+    }
+}
+
+/// Points that record nothing: for embedding the engine where the workspace needs no snapshots.
+public struct NoRollbackPoints: RollbackPoints {
+    public init() {}
+
+    public func record(
+        run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
+    ) async throws -> RecordedPoint? { nil }
+
+    public func restore(run: String, point: String, event: String) async throws -> RestoreResult { .nothingRecorded }
+
+    public func point(run: String, name: String) async throws -> RecordedPoint? { nil }
+
+    public func diff(run: String, from: String, to: String?) async throws -> [FileChange] { [] }
+
+    public func changesSinceLastCommit(run: String) async throws -> [String]? { nil }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Where runs' journals live: the seam between the engine and its storage of record.
+///
+/// The engine appends every event durably before it acts on it, and rebuilds a run's state by
+/// folding what `read` returns. The default is one `journal.jsonl` per run under `.belay/runs/`
+/// (`LocalRunJournal`); `InMemoryRunJournal` serves tests and embedding; a shared store puts the
+/// same events in a database.
+public protocol RunJournal: Sendable {
+    /// Opens a run's journal for appending. With `creating`, the run must be new: an id whose
+    /// journal exists is refused (`.runExists`). `lastSeq` continues an existing journal's numbering.
+    func appender(run: String, creating: Bool, lastSeq: Int) throws(EngineError) -> any JournalAppender
+
+    /// Every event of the run, in order. A torn last line (a crash mid-write) is counted in
+    /// `ignoredLines`, never returned.
+    /// - Throws: `.unknownRun` when there is no such run.
+    func read(run: String) throws(EngineError) -> JournalContents
+
+    /// The ids of every recorded run, oldest first.
+    func runIDs() -> [String]
+}
+
+/// The append side of one run's journal.
+public protocol JournalAppender: Sendable {
+    /// Numbers, stamps and stores `events`; all are durable when this returns (one write, one sync).
+    @discardableResult
+    func append(_ events: [JournalEvent]) throws(EngineError) -> [JournalEvent]
+}
+
+extension JournalAppender {
+    @discardableResult
+    public func append(_ event: JournalEvent) throws(EngineError) -> JournalEvent {
+        try append([event])[0]
+    }
+}
+
+/// A run's journal as read back.
+public struct JournalContents: Sendable {
+    public var events: [JournalEvent]
+    /// Lines that could not be decoded (a torn last line after a crash).
+    public var ignoredLines: Int
+
+    public init(events: [JournalEvent], ignoredLines: Int = 0) {
+        self.events = events
+        self.ignoredLines = ignoredLines
+    }
+
+    /// The run's state: the fold of its events.
+    public var state: RunState { RunState.fold(events, ignoredLines: ignoredLines) }
+}
+
+/// Journals as files: `.belay/runs/<run>/journal.jsonl`, fsync'd on every append.
+public struct LocalRunJournal: RunJournal {
+    public let workspace: URL
+
+    public init(workspace: URL) { self.workspace = workspace.standardizedFileURL }
+
+    public func appender(run: String, creating: Bool, lastSeq: Int) throws(EngineError) -> any JournalAppender {
+        let folder = RunFolder(workspace: workspace, runID: run)
+        if creating, FileManager.default.fileExists(atPath: folder.journal.path) {
+            throw EngineError(.invalidSaga, .runExists(runID: run))
+        }
+        return try JournalWriter(url: folder.journal, lastSeq: lastSeq)
+    }
+
+    public func read(run: String) throws(EngineError) -> JournalContents {
+        let folder = RunFolder(workspace: workspace, runID: run)
+        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
+            throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
+        }
+        let (events, ignored) = try JournalReader.read(folder.journal)
+        return JournalContents(events: events, ignoredLines: ignored)
+    }
+
+    public func runIDs() -> [String] { RunFolder.runIDs(in: workspace) }
+}

@@ -1,0 +1,55 @@
+import Belay
+
+/// The words `belay` prints for an engine error: the engine's plain description, plus what to do
+/// next in this CLI's terms (which flag, which command). The engine itself never names a flag.
+enum EngineErrorText {
+    static func text(for error: EngineError) -> String {
+        switch error.problem {
+        case .locked(let holder?, _):
+            "\(error); wait for it to finish, or check `belay status \(holder.run)`"
+        case .locked(nil, _):
+            "\(error); if no run is active, remove it"
+        case .lockContended:
+            "\(error); try again"
+        case .runExists:
+            "\(error); pick another --run-id"
+        case .unknownRun:
+            "\(error) (see `belay runs`)"
+        case .runEnded(let runID, let status):
+            "\(error)" + (status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : "")
+        case .drift:
+            "\(error). Check them (keep or revert), then use --force to go on."
+        case .playbookChanged(_, let playbook, let snapshot):
+            "\(error). Compare them (diff \(playbook) \(snapshot)), then use --force to go on with the snapshot."
+        case .phaseSelection(let problem):
+            phaseSelectionText(problem)
+        case .resolve(.emptyNote):
+            "--note must say what was done by hand (it is kept in the journal)"
+        case .approvalAlreadyDecided(let runID, _, _, _):
+            "\(error); continue with `belay resume \(runID)`"
+        default:
+            error.description
+        }
+    }
+
+    /// The flag each phase setting comes from.
+    static func flag(_ field: PhaseSelection.Field) -> String {
+        switch field {
+        case .only: "--only-phase"
+        case .skip: "--skip-phases"
+        case .startAt: "--resume-from"
+        case .stopAfter: "--stop-after-phase"
+        }
+    }
+
+    private static func phaseSelectionText(_ problem: PhaseSelection.Problem) -> String {
+        switch problem {
+        case .unknownPhase(let field, _, _, _):
+            "\(flag(field)): \(problem)"
+        case .onlyWithOthers(let only):
+            "--only-phase \(only) cannot be combined with --skip-phases or --resume-from"
+        case .stopBeforeStart(let stopAfter, let startAt):
+            "--stop-after-phase \(stopAfter) comes before --resume-from \(startAt)"
+        }
+    }
+}
