@@ -5,7 +5,7 @@ BUILD_FLAGS ?=
 BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench docs clean
 
 all: build
 
@@ -40,6 +40,12 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	@BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+
+## docs: the Belay library's documentation (DocC), written to .build/docs.
+docs: deps
+	@mkdir -p .build
+	$(SWIFT) package $(BUILD_FLAGS) --allow-writing-to-directory .build/docs \
+	  generate-documentation --target Belay --output-path .build/docs
 
 clean:
 	rm -rf .build
