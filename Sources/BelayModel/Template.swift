@@ -110,6 +110,9 @@ public struct Template: Sendable, Hashable {
 
 public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
     public let placeholder: String
+
+    public init(placeholder: String) { self.placeholder = placeholder }
+
     public var description: String { "no value for the placeholder {{ \(placeholder) }}" }
 }
 

@@ -43,8 +43,8 @@ struct ApproveCommand: ParsableCommand {
         do {
             recorded = try ApprovalDecision.record(
                 run: runID, workspace: workspaceURL, approved: !reject, by: who, comment: comment)
-        } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
+        } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(error.code == .locked ? 4 : 2)
         }
         let verb = reject ? "Rejected" : "Approved"

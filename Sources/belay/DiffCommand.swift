@@ -40,7 +40,7 @@ struct DiffCommand: AsyncParsableCommand {
         do {
             history = try RunHistory(workspace: workspaceURL, runID: runID)
             (previous, changes) = try await history.changes(ofPhase: phase)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         let from = history.state.points[previous] ?? ""

@@ -6,7 +6,7 @@ enum GateLines {
         let step = event.step ?? ""
         switch event.event {
         case .gateEvaluated:
-            let decision = event.decision ?? "?"
+            let decision = event.decision?.rawValue ?? "?"
             let color: Terminal.Color = decision == "PROCEED" ? .green : decision == "BLOCK" ? .red : .yellow
             var text = "  ⚖ \(step): gate " + paint(decision, color) + (event.note.map { " — \($0)" } ?? "")
             let counts = Dictionary(grouping: (event.criteria ?? [:]).values, by: { $0 }).mapValues(\.count)
@@ -22,9 +22,9 @@ enum GateLines {
             if let deadline = event.deadline { text += paint("  (until \(deadline))", .dim) }
             return text
         case .approvalRecorded:
-            let approved = event.decision == "approved"
+            let approved = event.decision == .approved
             let mark = approved ? paint("✓", .green) : paint("✗", .red)
-            var text = "  \(mark) \(step) \(event.decision ?? "?") by \(event.by ?? "?")"
+            var text = "  \(mark) \(step) \(event.decision?.rawValue ?? "?") by \(event.by ?? "?")"
             if let comment = event.comment { text += ": \(comment)" }
             if let note = event.note { text += paint("  (\(note))", .dim) }
             return text

@@ -35,7 +35,7 @@ struct InspectCommand: AsyncParsableCommand {
         let workspaceURL = workspace.url
         _ = try RunLookup.state(run: runID, workspace: workspaceURL)
         let history: RunHistory
-        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch let error as EngineError {
+        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch {
             throw OperateExit.fail(error)
         }
         let state = history.state

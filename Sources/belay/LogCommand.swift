@@ -34,7 +34,7 @@ struct LogCommand: AsyncParsableCommand {
         let workspaceURL = workspace.url
         let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
         let history: RunHistory
-        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch let error as EngineError {
+        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch {
             throw OperateExit.fail(error)
         }
         let story = RunStory(history: history)
@@ -81,7 +81,7 @@ struct RunStory {
         case .runStarted:
             let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
             var text = "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?"); "
-                + "on failure: \(event.onFailure ?? "compensate"); plan: \(plan)"
+                + "on failure: \(event.onFailure?.rawValue ?? "compensate"); plan: \(plan)"
             if let vars = event.vars, !vars.isEmpty {
                 text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             }
@@ -102,12 +102,12 @@ struct RunStory {
         case .stepStarted:
             return "  ▶ \(step) started"
         case .attemptStarted:
-            let what = event.action == "compensate" ? "compensation" : (event.action ?? "action")
-            guard (event.attempt ?? 1) > 1 || event.action == "verify" else { return nil }
+            let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
+            guard (event.attempt ?? 1) > 1 || event.action == .verify else { return nil }
             return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
         case .attemptFinished:
             guard let error = event.error else { return nil }
-            let what = event.action == "compensate" ? "compensation" : (event.action ?? "action")
+            let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
             return "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(error)\(logNote)"
         case .stepSucceeded:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
@@ -125,7 +125,7 @@ struct RunStory {
             if event.event == .stepWarning { text += " — not critical, the run went on" }
             return text
         case .stepInterrupted:
-            return "  ✗ \(step) \(event.action == "compensate" ? "compensation " : "")\(event.note ?? "killed; outcome unknown")"
+            return "  ✗ \(step) \(event.action == .compensate ? "compensation " : "")\(event.note ?? "killed; outcome unknown")"
         case .compensationStarted:
             return "  ↺ compensating \(step)"
         case .compensationSucceeded:

@@ -1,3 +1,4 @@
+import BelayModel
 import BelayPlaybook
 import Foundation
 

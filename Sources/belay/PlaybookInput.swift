@@ -35,7 +35,7 @@ struct PlaybookInput: ParsableArguments {
     func load(json: Bool = false) throws -> (source: String, model: Playbook) {
         do {
             let source = try PlaybookLoader.read(playbook)
-            return (source, try PlaybookLoader.load(text: source, file: playbook, overrides: overrides))
+            return (source, try PlaybookLoader.load(text: source, file: playbook, overrides: overrides, overrideLabel: "--var"))
         } catch {
             if json {
                 Terminal.print(try DiagnosticsJSON.report(file: playbook, valid: false, diagnostics: error.diagnostics))

@@ -36,7 +36,7 @@ struct PointsCommand: AsyncParsableCommand {
         do {
             history = try RunHistory(workspace: workspaceURL, runID: runID)
             points = try await history.points()
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         if json {

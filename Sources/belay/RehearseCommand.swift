@@ -61,8 +61,8 @@ struct RehearseCommand: AsyncParsableCommand {
         let result: Rehearsal.Result
         do {
             result = try await rehearsal.run()
-        } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
+        } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(2)
         }
         let record = result.record

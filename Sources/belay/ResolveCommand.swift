@@ -48,7 +48,7 @@ struct ResolveCommand: ParsableCommand {
         let state: RunState
         do {
             state = try Engine(workspace: workspaceURL).resolve(runID, step: key, note: note, by: who)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         Terminal.print("\(Terminal.success()) The compensation of \(key) is marked done by hand (by \(who)): \(note)")

@@ -63,7 +63,7 @@ struct ResumeCommand: AsyncParsableCommand {
             let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
             let engine = try Engine(workspace: workspaceURL)
             outcome = try await engine.resume(runID, saga: saga, options: options, force: force)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         withExtendedLifetime(watch) {}

@@ -63,7 +63,7 @@ struct RollbackCommand: AsyncParsableCommand {
             if dryRun, !force, (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: false)) == nil {
                 playbookNote = "the playbook \(state.source ?? "") changed since the run started: the rollback will refuse without --force"
             }
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         let engine: Engine
@@ -71,7 +71,7 @@ struct RollbackCommand: AsyncParsableCommand {
         do {
             engine = try Engine(workspace: workspaceURL)
             plan = try await engine.planRollback(runID, to: to, saga: saga)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         if plan.nothingToDo {
@@ -95,7 +95,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let outcome: RunOutcome
         do {
             outcome = try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         withExtendedLifetime(watch) {}
@@ -107,9 +107,9 @@ struct RollbackCommand: AsyncParsableCommand {
 /// Shared by the commands that operate on a recorded run.
 enum OperateExit {
     /// Prints the engine's message; exit 4 for a lock held by a live run, else 2.
-    static func fail(_ error: EngineError) -> ExitCode {
-        Terminal.printError("belay: \(error.message)")
-        return ExitCode(error.code == .locked ? 4 : 2)
+    static func fail(_ error: any Error) -> ExitCode {
+        Terminal.printError("belay: \(EngineErrorText.text(for: error))")
+        return ExitCode((error as? EngineError)?.code == .locked ? 4 : 2)
     }
 
     /// Tells the operator what a signal does.

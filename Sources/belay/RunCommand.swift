@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
             outcome = try await engine.run(
                 Saga(playbook: model, source: source, sourcePath: input.path),
                 options: options)
-        } catch let error as EngineError {
+        } catch {
             throw OperateExit.fail(error)
         }
         withExtendedLifetime(watch) {}
@@ -114,8 +114,8 @@ struct RunCommand: AsyncParsableCommand {
         let skip = (skipPhases ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let selection = PhaseSelection(only: onlyPhase, skip: skip, startAt: resumeFrom, stopAfter: stopAfterPhase)
         let ids = model.executionOrder().map(\.id)
-        do { try selection.validate(phaseIDs: ids) } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
+        do { try selection.validate(phaseIDs: ids) } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(2)
         }
         if let resumeFrom, let index = ids.firstIndex(of: resumeFrom), index > 0 {

@@ -115,19 +115,20 @@ final class RunRenderer: Sendable {
         case .completed:
             lines.append(paint("✓ Run \(run) completed", .green))
         case .compensated(let failure):
-            lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
+            lines.append(paint("✗ Run \(run) failed" + (failure.map { " at \($0.site): \($0.error)" } ?? ""), .red))
             lines.append("  Every started step was compensated and the workspace restored to the start point.")
         case .failed(let failure):
-            lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red))
+            lines.append(paint("✗ Run \(run) failed at \(failure.site): \(failure.error)", .red))
             lines.append("  Nothing was compensated (--on-failure stop).")
-        case .paused(let failure) where outcome.waitingApproval != nil:
-            lines.append(paint("⏳ Run \(run) is waiting for approval at \(failure.step)", .yellow)
-                + (state.approvals[failure.step].map { ": \($0.message)" } ?? ""))
-            if let deadline = state.approvals[failure.step]?.deadline {
+        case .paused where outcome.waitingApproval != nil:
+            let waiting = outcome.waitingApproval!
+            lines.append(paint("⏳ Run \(run) is waiting for approval at \(waiting)", .yellow)
+                + (state.approvals[waiting].map { ": \($0.message)" } ?? ""))
+            if let deadline = state.approvals[waiting]?.deadline {
                 lines.append("  The wait ends at \(deadline); then on_timeout applies (on the next resume).")
             }
         case .paused(let failure):
-            lines.append(paint("⏸ Run \(run) paused after \(failure.step) failed: \(failure.error)", .yellow))
+            lines.append(paint("⏸ Run \(run) paused after \(failure.site) failed: \(failure.error)", .yellow))
             if state.unknownOutcomeFailure != nil {
                 lines.append("  It may have been applied and is not idempotent: resume will not run it again, it compensates")
                 lines.append("  every started step, that one included; rollback --to a point undoes less.")
@@ -137,13 +138,17 @@ final class RunRenderer: Sendable {
         case .rolledBack(let target):
             lines.append(paint("⟲ Run \(run) rolled back to \(target)", .green))
             lines.append("  The phases after \(target) were compensated and the workspace is the \(target) point's tree.")
-        case .stuck(let failure, let compensation):
-            let step = state.step(compensation)
-            if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.step): \(failure.error)", .red)) }
-            lines.append(paint("‼ Run \(run) is STUCK: the compensation of \(compensation) failed", .red)
-                + (step?.compensationError.map { ": \($0)" } ?? ""))
-            if let log = step?.compensationLog { lines.append("  log: \(log)") }
-            lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
+        case .stuck(let failure, let stuckAt):
+            if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.site): \(failure.error)", .red)) }
+            if let key = stuckAt.step {
+                let step = state.step(key)
+                lines.append(paint("‼ Run \(run) is STUCK: the compensation of \(key) failed", .red)
+                    + (step?.compensationError.map { ": \($0)" } ?? ""))
+                if let log = step?.compensationLog { lines.append("  log: \(log)") }
+                lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
+            } else {
+                lines.append(paint("‼ Run \(run) is STUCK: every compensation ran, but \(stuckAt) failed", .red))
+            }
         }
         if case .rolledBack(let target) = outcome.result {
             let kept = (state.phases.firstIndex { $0.id == target }).map { $0 + 1 } ?? 0
@@ -159,9 +164,11 @@ final class RunRenderer: Sendable {
         lines.append("")
         let ws = workspace.path
         switch outcome.result {
-        case .stuck(_, let compensation):
+        case .stuck(_, let stuckAt):
             lines.append("Next: fix the cause, then  belay resume \(run) --workspace \(ws)")
-            lines.append("  or, once undone by hand: belay resolve \(run) --step \(compensation) --note \"…\" --workspace \(ws)")
+            if let key = stuckAt.step {
+                lines.append("  or, once undone by hand: belay resolve \(run) --step \(key) --note \"…\" --workspace \(ws)")
+            }
         case .paused where outcome.waitingApproval != nil:
             lines.append("Next: belay approve \(run) --by NAME --comment TEXT --workspace \(ws)")
             lines.append("  or: belay approve \(run) --reject --by NAME --comment TEXT --workspace \(ws)")

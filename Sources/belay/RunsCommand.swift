@@ -41,8 +41,9 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let workspaceURL = workspace.url
-        let rows = RunFolder.runIDs(in: workspaceURL).map { id -> Row in
-            guard let state = try? RunFolder(workspace: workspaceURL, runID: id).state() else {
+        let engine = try Engine(workspace: workspaceURL)
+        let rows = engine.runIDs().map { id -> Row in
+            guard let state = try? engine.state(of: id) else {
                 return Row(run: id, playbook: nil, status: "unreadable", started: nil, durationMs: nil)
             }
             return Row(

@@ -56,9 +56,9 @@ enum RunLookup {
             throw ExitCode(2)
         }
         do {
-            return (runID, try RunFolder(workspace: workspace, runID: runID).state())
-        } catch let error as EngineError {
-            Terminal.printError("belay: \(error.message)")
+            return (runID, try Engine(workspace: workspace).state(of: runID))
+        } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(2)
         }
     }
@@ -106,7 +106,7 @@ enum StatusText {
         if let ms = state.durationMs { facts.append("took \(DurationFormat.format(milliseconds: ms))") }
         if let workspace = state.workspace { facts.append("workspace \(workspace)") }
         lines.append("  " + facts.joined(separator: " · "))
-        if let failure = state.failure { lines.append("  failed at \(failure.step): \(failure.error)") }
+        if let failure = state.failure { lines.append("  failed at \(failure.site): \(failure.error)") }
         if let waiting = state.waitingApproval, let approval = state.approvals[waiting] {
             lines.append(Terminal.paint("  waiting for approval at \(waiting): \(approval.message)", .yellow)
                 + (approval.deadline.map { " (until \($0))" } ?? ""))

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BelayPlaybook
+import BelayModel
 
 /// Fixtures/invalid/NAME.yml must produce exactly the diagnostics in NAME.expected (`line:col: message`,
 /// warnings as `line:col: warning: message`), and Fixtures/valid/*.yml must produce none.

@@ -2,6 +2,7 @@ import BelaySupport
 import Testing
 
 @testable import BelayPlaybook
+import BelayModel
 
 private func phases(_ specs: [(id: String, needs: String?)]) -> String {
     var text = "name: order\nphases:\n"
@@ -37,7 +38,7 @@ private func order(_ specs: [(id: String, needs: String?)]) throws -> [String] {
     #expect(diagnostics.map(\.message) == ["phases depend on each other in a cycle: a → c → b → a"])
     #expect(diagnostics.first?.location.line == 4)
     let model = Playbook(name: "x", phases: [
-        Phase(id: "a", needs: ["b"], steps: []), Phase(id: "b", steps: []), Phase(id: "c", steps: []),
+        PlaybookPhase(id: "a", needs: ["b"], steps: []), PlaybookPhase(id: "b", steps: []), PlaybookPhase(id: "c", steps: []),
     ])
     // a and b wait for each other; c waits for b: nothing is ready, so all follow in file order.
     #expect(model.executionOrder().map(\.id) == ["a", "b", "c"])
@@ -129,6 +130,6 @@ private let withVars = """
 }
 
 @Test func swappedLettersAreSuggested() {
-    #expect(NameSuggestion.closest(to: "biuld", among: ["build", "ship"]) == "build")
-    #expect(NameSuggestion.closest(to: "xyz", among: ["build", "ship"]) == nil)
+    #expect(Suggestion.closest(to: "biuld", among: ["build", "ship"]) == "build")
+    #expect(Suggestion.closest(to: "xyz", among: ["build", "ship"]) == nil)
 }

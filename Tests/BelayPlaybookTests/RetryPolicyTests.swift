@@ -1,5 +1,6 @@
 import Testing
 @testable import BelayPlaybook
+import BelayModel
 
 @Test func retryDelaysGrowByBackoffAndStopAtTheCap() {
     let policy = RetryPolicy(attempts: 5, delay: .seconds(2), backoff: 3, maxDelay: .seconds(10))

@@ -1,5 +1,6 @@
 import Testing
 @testable import BelayPlaybook
+import BelayModel
 
 @Test func rendersVariablesAsOneShellWord() throws {
     let template = Template("echo {{ vars.version }} {{vars.note}} > out")

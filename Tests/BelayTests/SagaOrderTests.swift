@@ -19,15 +19,12 @@ import Testing
             Phase("a", needs: ["b"]) { step("x") }
             Phase("b", needs: ["a"]) { step("y") }
         }
-        #expect {
-            try saga.executionOrder()
-        } throws: { error in
-            (error as? EngineError)?.description == "the phases need each other in a cycle: a → b → a"
-        }
+        #expect(throws: SagaError.cycle(["a", "b", "a"])) { try saga.executionOrder() }
+        #expect(SagaError.cycle(["a", "b", "a"]).description == "the phases need each other in a cycle: a → b → a")
     }
 
     @Test func anUnknownNeedIsRefused() {
         let saga = Saga("s") { Phase("a", needs: ["nope"]) { step("x") } }
-        #expect(throws: EngineError.self) { try saga.executionOrder() }
+        #expect(throws: SagaError.unknownNeed(phase: "a", need: "nope")) { try saga.executionOrder() }
     }
 }

@@ -57,8 +57,13 @@ public struct LocalRunJournal: RunJournal {
 
     public func appender(run: String, creating: Bool, lastSeq: Int) throws(EngineError) -> any JournalAppender {
         let folder = RunFolder(workspace: workspace, runID: run)
-        if creating, FileManager.default.fileExists(atPath: folder.journal.path) {
-            throw EngineError(.invalidSaga, .runExists(runID: run))
+        if creating {
+            if FileManager.default.fileExists(atPath: folder.journal.path) {
+                throw EngineError(.invalidSaga, .runExists(runID: run))
+            }
+            do { try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true) } catch {
+                throw EngineError(.workspace, .io(.runFolder, path: folder.url.path, reason: error.localizedDescription))
+            }
         }
         return try JournalWriter(url: folder.journal, lastSeq: lastSeq)
     }

@@ -3,6 +3,12 @@ import Belay
 /// The words `belay` prints for an engine error: the engine's plain description, plus what to do
 /// next in this CLI's terms (which flag, which command). The engine itself never names a flag.
 enum EngineErrorText {
+    /// The words for any error a command met; engine errors get their advice.
+    static func text(for error: any Error) -> String {
+        guard let error = error as? EngineError else { return "\(error)" }
+        return text(for: error)
+    }
+
     static func text(for error: EngineError) -> String {
         switch error.problem {
         case .locked(let holder?, _):
