@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Layers (a lower one never imports a higher one):
 ///   CGit2 → BelayGit ─┐
-///   BelaySupport → BelayPlaybook ─┼→ Belay (engine) → belay (CLI)
+///   BelaySupport → BelayPlaybook ─┼→ Belay (engine) → BelayCLI → belay (executable)
 ///   BelaySupport → BelayGate ─────┘
 let package = Package(
     name: "Belay",
@@ -47,13 +47,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "belay",
+        .target(
+            name: "BelayCLI",
             dependencies: [
                 "Belay", "BelayGate", "BelayPlaybook", "BelayGit", "BelaySupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "belay", dependencies: ["BelayCLI"]),
         .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
         .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
         .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),

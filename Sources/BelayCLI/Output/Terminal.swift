@@ -38,7 +38,7 @@ enum Terminal {
     }
 
     /// A reader that went away (`belay run … | head`, a dropped SSH session) must not stop a run
-    /// half-way: the write error is ignored (SIGPIPE is ignored too, see `BelayCommand.main`) and the
+    /// half-way: the write error is ignored (SIGPIPE is ignored too, see `BelayCommand.launch`) and the
     /// saga goes on to its end, recorded in the journal as always.
     static func write(_ text: String, to stream: Stream) {
         let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
