@@ -33,7 +33,7 @@ public struct BelayCommand: AsyncParsableCommand {
     public init() {}
 
     /// Runs the parsed command. A usage mistake (unknown flag, missing argument, bad value) exits 2,
-    /// the code DESIGN §7 gives invalid input, rather than ArgumentParser's own 64, so scripts see
+    /// the code the exit-code tables in docs/engine.md and docs/operate.md give invalid input, rather than ArgumentParser's own 64, so scripts see
     /// one code for "you called it wrong" whatever layer noticed. Not named `main()`: called from
     /// top-level code, that name picks ArgumentParser's synchronous entry point, which skips all this.
     public static func launch() async {

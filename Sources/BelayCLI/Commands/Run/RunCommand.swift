@@ -126,5 +126,3 @@ struct RunCommand: AsyncParsableCommand {
         return selection
     }
 }
-
-extension FailurePolicy: ExpressibleByArgument {}

@@ -1,0 +1,165 @@
+import Belay
+import BelaySupport
+
+/// A journal told as a story for someone who was not there.
+struct RunStory {
+    let history: RunHistory
+
+    struct Line {
+        var event: JournalEvent
+        var text: String
+    }
+
+    func lines() -> [Line] {
+        var state = RunState()
+        var lastExit: [RunState.StepKey: Int32] = [:]
+        var result: [Line] = []
+        for event in history.events {
+            let before = state
+            state.apply(event)
+            let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
+            if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
+            if let text = describe(event, key: key, before: before, after: state, lastExit: key.flatMap { lastExit[$0] }) {
+                result.append(Line(event: event, text: text))
+            }
+        }
+        return result
+    }
+
+    private func describe(
+        _ event: JournalEvent, key: RunState.StepKey?, before: RunState, after: RunState, lastExit: Int32?
+    ) -> String? {
+        let step = key?.description ?? ""
+        let ms = { (value: Int64?) in value.map { " in " + DurationFormat.format(milliseconds: $0) } ?? "" }
+        let logNote = event.log.map { " (log: \($0))" } ?? ""
+        switch event.event {
+        case .runStarted:
+            let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
+            var text = "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?"); "
+                + "on failure: \(event.onFailure ?? "compensate"); plan: \(plan)"
+            if let vars = event.vars, !vars.isEmpty {
+                text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+            if let note = event.note { text += "; \(note)" }
+            return text
+        case .lockTakenOver:
+            return "lock taken over: \(event.note ?? "")"
+        case .checkpointRecorded:
+            if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
+            return "  workspace recorded as the run left it (commit \(short(event.commit)))"
+        case .phaseStarted:
+            let name = after.phase(event.phase ?? "")?.name.map { " — \($0)" } ?? ""
+            return "▸ phase \(event.phase ?? "") started\(name)"
+        case .phaseCompleted:
+            return "▸ phase \(event.phase ?? "") completed"
+        case .phaseSkipped:
+            return "▸ phase \(event.phase ?? "") skipped: \(event.note ?? "")"
+        case .stepStarted:
+            return "  ▶ \(step) started"
+        case .attemptStarted:
+            let what = event.action == "compensate" ? "compensation" : (event.action ?? "action")
+            guard (event.attempt ?? 1) > 1 || event.action == "verify" else { return nil }
+            return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
+        case .attemptFinished:
+            guard let error = event.error else { return nil }
+            let what = event.action == "compensate" ? "compensation" : (event.action ?? "action")
+            return "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(error)\(logNote)"
+        case .stepSucceeded:
+            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
+            var text = "  ✓ \(step) succeeded\(ms(event.durationMs))"
+            text += attempts > 1 ? " after \(attempts) attempts" : ""
+            if let code = lastExit { text += ", exit code \(code)" }
+            if let note = event.note { text += " (\(note))" }
+            return text
+        case .stepFailed, .stepWarning:
+            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
+            let mark = event.event == .stepWarning ? "⚠" : "✗"
+            var text = "  \(mark) \(step) failed\(ms(event.durationMs))"
+            text += attempts > 1 ? " after \(attempts) attempts" : ""
+            text += ": \(event.error ?? "failed")\(logNote)"
+            if event.event == .stepWarning { text += " — not critical, the run went on" }
+            return text
+        case .stepInterrupted:
+            return "  ✗ \(step) \(event.action == "compensate" ? "compensation " : "")\(event.note ?? "killed; outcome unknown")"
+        case .compensationStarted:
+            return "  ↺ compensating \(step)"
+        case .compensationSucceeded:
+            return "  ↺ \(step) compensated\(ms(event.durationMs))"
+        case .compensationFailed:
+            return "  ‼ compensation of \(step) failed\(ms(event.durationMs)): \(event.error ?? "")\(logNote)"
+        case .compensationSkipped:
+            return "  – \(step) not compensated: \(event.note ?? "")"
+        case .stepResolved:
+            return "  ✎ compensation of \(step) marked done by hand by \(event.by ?? "someone"): “\(event.note ?? "")”"
+        case .rollbackStarted:
+            let owed = after.compensations(rollingBackTo: event.point ?? "start")
+            return "⟲ rollback to \(event.point ?? "start") started: \(owed.count) compensation\(owed.count == 1 ? "" : "s") owed"
+                + (owed.isEmpty ? "" : " (\(owed.map(\.description).joined(separator: ", ")))")
+                + (event.note.map { "; \($0)" } ?? "")
+        case .workspaceRestored:
+            return "⟲ workspace restored to the rollback point \(event.point ?? "start") (commit \(short(event.commit)))"
+        case .runResumed:
+            return "▶ run resumed by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
+                + (event.note.map { ": \($0)" } ?? "")
+        case .runCompleted:
+            return "■ run completed"
+        case .runCompensated:
+            return "■ run compensated" + (event.failedStep.map { " after \($0) failed" } ?? "")
+                + (event.error.map { ": \($0)" } ?? "") + "; every started step undone, workspace back at start"
+        case .runRolledBack:
+            return "■ run rolled back to \(event.point ?? "start")"
+        case .runStuck:
+            let where_ = key.map { "the compensation of \($0) failed" } ?? "the unwind could not finish"
+            return "■ run STUCK: \(where_)" + (event.error.map { ": \($0)" } ?? "") + logNote
+        case .runPaused:
+            if let note = event.note { return "■ run paused: \(note)" }
+            return "■ run paused after \(event.failedStep ?? "a failure") failed: \(event.error ?? "")"
+        case .runFailed:
+            return "■ run failed at \(event.failedStep ?? "?"): \(event.error ?? "") (nothing compensated)"
+        case .gateEvaluated, .approvalRequested, .approvalRecorded:
+            return GateLines.render(event, paint: { text, _ in text })
+        case .runWaiting:
+            return "■ run waiting for approval at \(step)"
+                + "; decide with `belay approve`, then `belay resume`"
+        }
+    }
+
+    func text() -> String {
+        let state = history.state
+        var out: [String] = []
+        var header = "Run \(history.runID) · playbook \(state.playbook ?? "?") · \(state.status.rawValue)"
+        if let target = state.rolledBackTo, state.status == .rolledBack { header += " to \(target)" }
+        if let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
+        out.append(header)
+        if let workspace = state.workspace { out.append("workspace \(workspace)") }
+        var day: Substring?
+        for line in lines() {
+            let time = line.event.time
+            let thisDay = time.prefix(10)
+            if thisDay != day {
+                out.append("")
+                out.append("\(thisDay) (UTC)")
+                day = thisDay
+            }
+            let clock = time.count >= 23 ? String(time.dropFirst(11).prefix(12)) : time
+            out.append("  \(clock)  \(line.text)")
+        }
+        out.append("")
+        out.append("Now: \(state.status.rawValue). A resume would start at: \(state.resumeStart).")
+        if state.status == .stuck, let stuck = state.stuckAt {
+            out.append("Next: fix the cause and `belay resume \(history.runID)`, or once undone by hand "
+                + "`belay resolve \(history.runID) --step \(stuck) --note \"…\"`")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    func json() -> JSONText {
+        .array(lines().map { line in
+            guard case .object(var members) = line.event.jsonText else { return line.event.jsonText }
+            members.append(("summary", .string(line.text.trimmingCharacters(in: .whitespaces))))
+            return .object(members)
+        })
+    }
+
+    private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
+}
