@@ -87,19 +87,8 @@ struct RollbackCommand: AsyncParsableCommand {
             }
             return
         }
-        let renderer = RunRenderer(json: json, workspace: workspaceURL, initial: state)
-        var options = RunOptions(observer: { renderer.handle($0) })
-        let interruption = RunInterruption()
-        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
-        options.interruption = interruption
-        let outcome: RunOutcome
-        do {
-            outcome = try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
-        } catch let error as EngineError {
-            throw OperateExit.fail(error)
+        try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state) { options in
+            try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
         }
-        withExtendedLifetime(watch) {}
-        renderer.finish(outcome)
-        throw ExitCode(outcome.exitCode)
     }
 }
