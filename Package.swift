@@ -67,6 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BelayTests", dependencies: ["Belay"]),
+        .testTarget(name: "BelayCLITests", dependencies: ["BelayCLI", "Belay", "BelayGit", "BelayPlaybook"]),
         .testTarget(name: "CLITests", dependencies: ["BelaySupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,15 +3,15 @@ import Foundation
 
 /// What `belay rehearse` concludes: passed, or what stops the playbook being undone cleanly.
 enum RehearsalVerdict {
-    static func text(_ record: RehearsalRecord, evidence: URL, workspace: URL) -> String {
+    static func text(_ record: RehearsalRecord, evidence: URL, workspace: URL, output: TerminalOutput = .standard) -> String {
         var lines = [""]
         let tree = String((record.startTree ?? "").prefix(10))
         if record.succeeded {
-            lines.append(Terminal.paint("✓ Rehearsal passed", .green)
+            lines.append(output.paint("✓ Rehearsal passed", .green)
                 + ": every phase ran forward, \(count(record.compensated.count, "compensation")) succeeded,"
                 + " and the workspace is back to the start tree (\(tree)).")
         } else {
-            lines.append(Terminal.paint("✗ Rehearsal FAILED", .red) + ": the playbook cannot be undone cleanly.")
+            lines.append(output.paint("✗ Rehearsal FAILED", .red) + ": the playbook cannot be undone cleanly.")
             for failure in record.failures { lines.append("  - \(failure)") }
             if !record.changedFiles.isEmpty {
                 lines.append("  files that differ from the start after the unwind:")

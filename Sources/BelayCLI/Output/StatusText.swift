@@ -3,7 +3,7 @@ import BelaySupport
 
 /// `belay status` for people.
 enum StatusText {
-    static func render(_ state: RunState, runID: String) -> String {
+    static func render(_ state: RunState, runID: String, output: TerminalOutput = .standard) -> String {
         var lines: [String] = []
         let color: Terminal.Color =
             switch state.status {
@@ -11,7 +11,7 @@ enum StatusText {
             case .stuck, .failed: .red
             default: .yellow
             }
-        lines.append("Run \(runID) · \(state.playbook ?? "?") · " + Terminal.paint(state.status.rawValue, color))
+        lines.append("Run \(runID) · \(state.playbook ?? "?") · " + output.paint(state.status.rawValue, color))
         var facts: [String] = []
         if let started = state.startedAt { facts.append("started \(JournalClock.format(started))") }
         if let ms = state.durationMs { facts.append("took \(DurationFormat.format(milliseconds: ms))") }
@@ -19,13 +19,13 @@ enum StatusText {
         lines.append("  " + facts.joined(separator: " · "))
         if let failure = state.failure { lines.append("  failed at \(failure.step): \(failure.error)") }
         if let waiting = state.waitingApproval, let approval = state.approvals[waiting] {
-            lines.append(Terminal.paint("  waiting for approval at \(waiting): \(approval.message)", .yellow)
+            lines.append(output.paint("  waiting for approval at \(waiting): \(approval.message)", .yellow)
                 + (approval.deadline.map { " (until \($0))" } ?? ""))
             lines.append("  decide with: belay approve \(state.runID ?? "<run>") [--reject] --by NAME --comment TEXT")
         }
         if let stuck = state.stuckAt {
             let step = state.step(stuck)
-            lines.append(Terminal.paint("  stuck: the compensation of \(stuck) failed", .red)
+            lines.append(output.paint("  stuck: the compensation of \(stuck) failed", .red)
                 + (step?.compensationError.map { ": \($0)" } ?? ""))
             if let log = step?.compensationLog { lines.append("  log: \(log)") }
         }
@@ -35,10 +35,10 @@ enum StatusText {
             for step in phase.steps {
                 let mark: String =
                     switch step.status {
-                    case .succeeded: Terminal.paint("✓", .green)
-                    case .failed: step.warning ? Terminal.paint("⚠", .yellow) : Terminal.paint("✗", .red)
-                    case .compensated: Terminal.paint("↺", .green)
-                    case .compensationFailed: Terminal.paint("‼", .red)
+                    case .succeeded: output.paint("✓", .green)
+                    case .failed: step.warning ? output.paint("⚠", .yellow) : output.paint("✗", .red)
+                    case .compensated: output.paint("↺", .green)
+                    case .compensationFailed: output.paint("‼", .red)
                     case .running: "…"
                     case .pending, .skipped: "·"
                     }

@@ -21,8 +21,11 @@ enum Terminal {
     }
 
     static func paint(_ text: String, _ color: Color, for stream: Stream = .standardOutput) -> String {
-        usesColor(stream) ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+        usesColor(stream) ? colored(text, color) : text
     }
+
+    /// `text` in `color`, whoever reads it.
+    static func colored(_ text: String, _ color: Color) -> String { "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" }
 
     static func success(_ stream: Stream = .standardOutput) -> String { paint("✓", .green, for: stream) }
     static func failure(_ stream: Stream = .standardOutput) -> String { paint("✗", .red, for: stream) }
