@@ -45,7 +45,7 @@ import Testing
             tracedStep("a"), tracedStep("b", run: #"test -e "$TRACE.ok""#))))
         let paused = try fixture.run(["--on-failure", "pause"])
         #expect(paused.status == 75)
-        FileManager.default.createFile(atPath: fixture.trace.path + ".ok", contents: nil)
+        _ = FileManager.default.createFile(atPath: fixture.trace.path + ".ok", contents: nil)
         let resumed = try fixture.belay(["resume", "r1", "--workspace", fixture.workspace.path])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(fixture.traced == ["a:run", "b:run", "b:run"])
@@ -72,12 +72,10 @@ import Testing
     @Test func closedStdoutDoesNotStopTheRun() throws {
         let fixture = try RunFixture(playbook: playbookText(
             phase("p1", steps: tracedStep("a", run: "sleep 0.5")), phase("p2", steps: tracedStep("b"))))
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", #""$0" run "$1" --run-id r1 | head -1 > /dev/null; sleep 1"#, belayBinary.path, fixture.playbook.path]
-        shell.environment = ProcessInfo.processInfo.environment.merging(["TRACE": fixture.trace.path, "NO_COLOR": "1"]) { $1 }
-        try shell.run()
-        shell.waitUntilExit()
+        try Tool.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", #""$0" run "$1" --run-id r1 | head -1 > /dev/null; sleep 1"#, belayBinary.path, fixture.playbook.path],
+            in: fixture.root, environment: ["TRACE": fixture.trace.path])
         #expect(fixture.traced == ["a:run", "b:run"])
         #expect(try fixture.events().last == "run_completed")
     }
