@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Acceptance checks of the contracts (DESIGN §3–§7) through the built binary, for behaviours that
+/// Acceptance checks of the contracts in docs/ (engine.md, operate.md, gate.md) through the built binary, for behaviours that
 /// the area tests do not pin down.
 @Suite struct AcceptanceTests {
     /// A crash right after `step_started` of a step with no verify that is not idempotent leaves its
@@ -51,7 +51,8 @@ import Testing
         #expect(fixture.traced == ["a:run", "b:run", "b:run"])
     }
 
-    /// DESIGN §7 and §6: invalid input or usage exits 2 (not ArgumentParser's 64), for every command.
+    /// The exit-code tables in docs/engine.md and docs/operate.md: invalid input or usage exits 2 (not
+    /// ArgumentParser's 64), for every command.
     @Test(arguments: [
         ["run", "playbook.yml", "--bogus"],
         ["run", "playbook.yml", "--on-failure", "maybe"],
