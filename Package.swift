@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Layers (a lower one never imports a higher one); docs/architecture.md tells each one's job:
 ///   CGit2 → BelayGit ──────────────────────────┐
-///   BelaySupport → BelayModel → BelayPlaybook ─┼→ Belay (engine) → belay (CLI)
+///   BelaySupport → BelayModel → BelayPlaybook ─┼→ Belay (engine) → BelayCLI → belay
 ///   BelaySupport → BelayGate ──────────────────┘
 let package = Package(
     name: "Belay",
@@ -48,13 +48,14 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
-        .executableTarget(
-            name: "belay",
+        .target(
+            name: "BelayCLI",
             dependencies: [
-                "Belay", "BelayGate", "BelayPlaybook", "BelayGit", "BelaySupport",
+                "Belay", "BelayGate", "BelayModel", "BelayPlaybook", "BelayGit", "BelaySupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "belay", dependencies: ["BelayCLI"]),
         .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
         .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
         .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),
@@ -67,6 +68,7 @@ let package = Package(
         ),
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BelayTests", dependencies: ["Belay"]),
+        .testTarget(name: "BelayCLITests", dependencies: ["BelayCLI", "Belay", "BelayGit", "BelayPlaybook"]),
         .testTarget(name: "CLITests", dependencies: ["BelaySupport"]),
     ],
     swiftLanguageModes: [.v6]

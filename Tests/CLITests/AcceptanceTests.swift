@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Acceptance checks of the contracts (DESIGN §3–§7) through the built binary, for behaviours that
+/// Acceptance checks of the contracts in docs/ (engine.md, operate.md, gate.md) through the built binary, for behaviours that
 /// the area tests do not pin down.
 @Suite struct AcceptanceTests {
     /// A crash right after `step_started` of a step with no verify that is not idempotent leaves its
@@ -45,13 +45,14 @@ import Testing
             tracedStep("a"), tracedStep("b", run: #"test -e "$TRACE.ok""#))))
         let paused = try fixture.run(["--on-failure", "pause"])
         #expect(paused.status == 75)
-        FileManager.default.createFile(atPath: fixture.trace.path + ".ok", contents: nil)
+        _ = FileManager.default.createFile(atPath: fixture.trace.path + ".ok", contents: nil)
         let resumed = try fixture.belay(["resume", "r1", "--workspace", fixture.workspace.path])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(fixture.traced == ["a:run", "b:run", "b:run"])
     }
 
-    /// DESIGN §7 and §6: invalid input or usage exits 2 (not ArgumentParser's 64), for every command.
+    /// The exit-code tables in docs/engine.md and docs/operate.md: invalid input or usage exits 2 (not
+    /// ArgumentParser's 64), for every command.
     @Test(arguments: [
         ["run", "playbook.yml", "--bogus"],
         ["run", "playbook.yml", "--on-failure", "maybe"],
@@ -72,12 +73,10 @@ import Testing
     @Test func closedStdoutDoesNotStopTheRun() throws {
         let fixture = try RunFixture(playbook: playbookText(
             phase("p1", steps: tracedStep("a", run: "sleep 0.5")), phase("p2", steps: tracedStep("b"))))
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", #""$0" run "$1" --run-id r1 | head -1 > /dev/null; sleep 1"#, belayBinary.path, fixture.playbook.path]
-        shell.environment = ProcessInfo.processInfo.environment.merging(["TRACE": fixture.trace.path, "NO_COLOR": "1"]) { $1 }
-        try shell.run()
-        shell.waitUntilExit()
+        try Tool.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", #""$0" run "$1" --run-id r1 | head -1 > /dev/null; sleep 1"#, belayBinary.path, fixture.playbook.path],
+            in: fixture.root, environment: ["TRACE": fixture.trace.path])
         #expect(fixture.traced == ["a:run", "b:run"])
         #expect(try fixture.events().last == "run_completed")
     }

@@ -120,25 +120,6 @@ func approvalPlaybook(timeout: String? = nil, onTimeout: String = "reject") -> S
 extension RunFixture {
     /// `sh -c <command>` from the fixture's root, with TRACE set (stdout and stderr captured).
     func shell(_ command: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = root
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRACE"] = trace.path
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try Tool.run(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: root, environment: ["TRACE": trace.path])
     }
 }

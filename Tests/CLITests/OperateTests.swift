@@ -12,19 +12,12 @@ import Testing
 
     /// Starts `belay <arguments>` and returns the process (output to files under the fixture's root).
     func start(_ fixture: RunFixture, _ arguments: [String]) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = belayBinary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TRACE"] = fixture.trace.path
-        env["NO_COLOR"] = "1"
-        process.environment = env
         let out = fixture.root.appendingPathComponent("live-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try Tool.start(
+            belayBinary, arguments, in: fixture.root, environment: ["TRACE": fixture.trace.path],
+            stdout: handle, stderr: handle)
         return (process, out)
     }
 
@@ -104,7 +97,7 @@ import Testing
         func fingerprint() throws -> String {
             let journal = try String(contentsOf: fixture.workspace.appendingPathComponent(".belay/runs/r1/journal.jsonl"), encoding: .utf8)
             let refs = try fixture.git(["for-each-ref", "--format=%(refname) %(objectname)"])
-            let files = try ["a.txt", "b.txt", "c.txt", "app.txt", "playbook.yml"].map { "\($0)=\(fixture.read($0) ?? "-")" }
+            let files = ["a.txt", "b.txt", "c.txt", "app.txt", "playbook.yml"].map { "\($0)=\(fixture.read($0) ?? "-")" }
             let lock = fixture.exists(".belay/lock")
             let listing = try FileManager.default.contentsOfDirectory(atPath: fixture.workspace.path).sorted()
             return [journal, refs, files.joined(separator: ","), "\(lock)", listing.joined(separator: ","), fixture.traced.joined()]

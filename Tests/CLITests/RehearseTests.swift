@@ -103,14 +103,8 @@ import Testing
 
     /// `sha256sum`, as an independent check of the record's name.
     static func sha256(of file: URL) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
+        let result = try? Tool.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", file.path], in: file.deletingLastPathComponent())
+        return String((result?.stdout ?? "").prefix(64))
     }
 }

@@ -19,14 +19,10 @@ import Testing
 
     @Test func aStaleLockIsTakenOverAndTheTakeoverLogged() throws {
         let fixture = try RunFixture(playbook: playbookText(phase("one", steps: tracedStep("a"))))
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gone.arguments = ["-c", "exit 0"]
-        try gone.run()
-        gone.waitUntilExit()
+        let gone = try Tool.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "exit 0"], in: fixture.root)
         try FileManager.default.createDirectory(
             at: fixture.workspace.appendingPathComponent(".belay"), withIntermediateDirectories: true)
-        let holder = #"{"run":"crashed-run","pid":\#(gone.processIdentifier),"host":"\#(ProcessInfo.processInfo.hostName)","since":"2026-11-21T15:30:12.000Z"}"#
+        let holder = #"{"run":"crashed-run","pid":\#(gone.pid),"host":"\#(ProcessInfo.processInfo.hostName)","since":"2026-11-21T15:30:12.000Z"}"#
         try holder.write(to: fixture.workspace.appendingPathComponent(".belay/lock"), atomically: true, encoding: .utf8)
         let result = try fixture.run()
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

@@ -63,16 +63,9 @@ final class RunFixture: @unchecked Sendable {
 
     /// `git --git-dir <ws>/.belay/git <arguments>` (tests only: the product itself uses libgit2).
     func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir", workspace.appendingPathComponent(".belay/git").path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let gitDir = workspace.appendingPathComponent(".belay/git").path
+        return try Tool.run(URL(fileURLWithPath: "/usr/bin/env"), ["git", "--git-dir", gitDir] + arguments, in: root)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -6,6 +6,8 @@ struct ToolResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The process id it had (gone by now: a pid nobody holds, for stale-lock tests).
+    var pid: Int32
     var output: String { stdout + stderr }
 }
 
@@ -20,12 +22,13 @@ enum Tool {
         belayBinary.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    /// Runs `executable` with `arguments` in `directory`; output goes through files, so no pipe fills up
-    /// and a background process that keeps a descriptor open cannot hang the test.
-    @discardableResult
-    static func run(
-        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
-    ) throws -> ToolResult {
+    /// Starts `executable` with `arguments` in `directory` and returns at once (for tests that signal
+    /// it or watch it work). The one place tests start a process: no colour (`NO_COLOR`), standard
+    /// input never a terminal (approval steps never wait for a person), `environment` on top of ours.
+    static func start(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+        stdout: FileHandle, stderr: FileHandle
+    ) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -34,6 +37,19 @@ enum Tool {
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `executable` with `arguments` in `directory` to its end; output goes through files, so no
+    /// pipe fills up and a background process that keeps a descriptor open cannot hang the test.
+    @discardableResult
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+    ) throws -> ToolResult {
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("belay-capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: capture) }
@@ -41,16 +57,15 @@ enum Tool {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try start(
+            executable, arguments, in: directory, environment: environment, stdout: outHandle, stderr: errHandle)
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()
         return ToolResult(
             status: process.terminationStatus,
-            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8),
+            pid: process.processIdentifier)
     }
 
     /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), as a clean child: default

@@ -12,14 +12,7 @@ let belayBinary: URL = {
 }()
 
 @Test func printsItsVersion() throws {
-    let process = Process()
-    process.executableURL = belayBinary
-    process.arguments = ["--version"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    process.waitUntilExit()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 0)
-    #expect(output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    let result = try Tool.run(belayBinary, ["--version"], in: FileManager.default.temporaryDirectory)
+    #expect(result.status == 0)
+    #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
 }

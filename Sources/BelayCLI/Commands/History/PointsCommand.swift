@@ -46,7 +46,7 @@ struct PointsCommand: AsyncParsableCommand {
                     .object([
                         ("point", .string(point.name)), ("commit", .string(point.commit)), ("tree", .optional(point.tree)),
                         ("time", .optional(point.time)), ("previous", .optional(point.previous)),
-                        ("undone", .bool(point.undone)), ("files", .array(point.changes.map(OperateExit.changeJSON))),
+                        ("undone", .bool(point.undone)), ("files", .array(point.changes.map(FileChangeTable.json))),
                     ])
                 })),
             ]).rendered(pretty: true))
@@ -75,7 +75,7 @@ struct PointsCommand: AsyncParsableCommand {
             if point.undone { line += "  [undone]" }
             if state.status == .rolledBack, state.rolledBackTo == point.name { line += "  ← rolled back here" }
             lines.append(line)
-            lines += OperateExit.changeLines(point.changes, indent: "      ")
+            lines += FileChangeTable.lines(point.changes, indent: "      ")
         }
         Terminal.print(lines.joined(separator: "\n"))
     }

@@ -21,8 +21,11 @@ enum Terminal {
     }
 
     static func paint(_ text: String, _ color: Color, for stream: Stream = .standardOutput) -> String {
-        usesColor(stream) ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+        usesColor(stream) ? colored(text, color) : text
     }
+
+    /// `text` in `color`, whoever reads it.
+    static func colored(_ text: String, _ color: Color) -> String { "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" }
 
     static func success(_ stream: Stream = .standardOutput) -> String { paint("✓", .green, for: stream) }
     static func failure(_ stream: Stream = .standardOutput) -> String { paint("✗", .red, for: stream) }
@@ -38,7 +41,7 @@ enum Terminal {
     }
 
     /// A reader that went away (`belay run … | head`, a dropped SSH session) must not stop a run
-    /// half-way: the write error is ignored (SIGPIPE is ignored too, see `BelayCommand.main`) and the
+    /// half-way: the write error is ignored (SIGPIPE is ignored too, see `BelayCommand.launch`) and the
     /// saga goes on to its end, recorded in the journal as always.
     static func write(_ text: String, to stream: Stream) {
         let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError

@@ -49,7 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
             Terminal.print(JSONText.object([
                 ("run", .string(runID)), ("phase", .string(phase)), ("from", .string(previous)),
                 ("from_commit", .string(from)), ("to_commit", .string(to)),
-                ("files", .array(changes.map(OperateExit.changeJSON))),
+                ("files", .array(changes.map(FileChangeTable.json))),
             ]).rendered(pretty: true))
             return
         }
@@ -57,7 +57,7 @@ struct DiffCommand: AsyncParsableCommand {
         let removed = changes.reduce(0) { $0 + $1.linesRemoved }
         var lines = ["Phase \(phase) of run \(runID): \(count(changes.count, "file")) changed between the points "
             + "\(previous) (\(from.prefix(10))) and \(phase) (\(to.prefix(10))), +\(added) -\(removed)"]
-        lines += OperateExit.changeLines(changes)
+        lines += FileChangeTable.lines(changes)
         if !changes.isEmpty {
             lines.append("Full patch: git --git-dir \(workspaceURL.path)/.belay/git diff \(from.prefix(12)) \(to.prefix(12))")
         }

@@ -65,7 +65,7 @@ struct InspectCommand: AsyncParsableCommand {
                     ])
                 })),
                 ("files_from", .optional(diff?.previous)),
-                ("files", diff.map { .array($0.changes.map(OperateExit.changeJSON)) } ?? .null),
+                ("files", diff.map { .array($0.changes.map(FileChangeTable.json)) } ?? .null),
                 ("resume_from", .string(state.resumeStart)),
             ]).rendered(pretty: true))
             return
@@ -105,7 +105,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         if let diff {
             lines.append("  files changed (since point \(diff.previous)): \(diff.changes.count)")
-            lines += OperateExit.changeLines(diff.changes, indent: "    ")
+            lines += FileChangeTable.lines(diff.changes, indent: "    ")
         } else {
             lines.append("  files changed: unknown (the phase has no rollback point)")
         }

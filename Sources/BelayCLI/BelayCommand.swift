@@ -2,9 +2,9 @@ import ArgumentParser
 import Belay
 import Foundation
 
-@main
-struct BelayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `belay` command line; the `belay` executable only calls `launch()`.
+public struct BelayCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "belay",
         abstract: "Run staged deployments as sagas with compensation, git rollback points and a go/no-go gate.",
         discussion: """
@@ -30,10 +30,13 @@ struct BelayCommand: AsyncParsableCommand {
         ]
     )
 
+    public init() {}
+
     /// Runs the parsed command. A usage mistake (unknown flag, missing argument, bad value) exits 2,
-    /// the code DESIGN §7 gives invalid input, rather than ArgumentParser's own 64, so scripts see
-    /// one code for "you called it wrong" whatever layer noticed.
-    static func main() async {
+    /// the code the exit-code tables in docs/engine.md and docs/operate.md give invalid input, rather than ArgumentParser's own 64, so scripts see
+    /// one code for "you called it wrong" whatever layer noticed. Not named `main()`: called from
+    /// top-level code, that name picks ArgumentParser's synchronous entry point, which skips all this.
+    public static func launch() async {
         // A closed stdout must not kill a run mid-saga; child processes get SIGPIPE back by default.
         signal(SIGPIPE, SIG_IGN)
         do {

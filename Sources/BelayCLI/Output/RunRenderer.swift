@@ -9,20 +9,22 @@ final class RunRenderer: Sendable {
     private let json: Bool
     private let workspace: URL
     private let state: Mutex<RunState>
+    private let output: TerminalOutput
 
     /// `initial`: the state of a run being resumed, so counts and phase numbers stay right.
-    init(json: Bool, workspace: URL, initial: RunState = RunState()) {
+    init(json: Bool, workspace: URL, initial: RunState = RunState(), output: TerminalOutput = .standard) {
         self.json = json
         self.workspace = workspace
         self.state = Mutex(initial)
+        self.output = output
     }
 
     func handle(_ event: JournalEvent) {
         if event.event == .lockTakenOver, let note = event.note {
-            Terminal.printError("belay: \(note)")
+            output.printError("belay: \(note)")
         }
         if json {
-            Terminal.write(event.jsonText.rendered() + "\n", to: .standardOutput)
+            output.write(event.jsonText.rendered() + "\n", .standardOutput)
             return
         }
         let text = state.withLock { state -> String? in
@@ -35,10 +37,10 @@ final class RunRenderer: Sendable {
             if unwinding { state.status = .compensating }
             return render(event, state: state, unwindCount: unwindHeader)
         }
-        if let text { Terminal.print(text) }
+        if let text { output.print(text) }
     }
 
-    private func paint(_ text: String, _ color: Terminal.Color) -> String { Terminal.paint(text, color) }
+    private func paint(_ text: String, _ color: Terminal.Color) -> String { output.paint(text, color) }
 
     private func render(_ event: JournalEvent, state after: borrowing RunState, unwindCount: Int?) -> String? {
         let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
@@ -179,7 +181,7 @@ final class RunRenderer: Sendable {
             lines.append("Next: belay status \(run) --workspace \(ws)")
             lines.append("      git --git-dir \(ws)/.belay/git log --oneline refs/belay/runs/\(run)")
         }
-        Terminal.print(lines.joined(separator: "\n"))
+        output.print(lines.joined(separator: "\n"))
     }
 
     private func duration(_ ms: Int64?) -> String {

@@ -4,10 +4,10 @@ import Foundation
 
 /// The text and JSON forms of a `PlaybookPlan`.
 enum PlanRenderer {
-    static func text(_ plan: PlaybookPlan, file: String) -> String {
+    static func text(_ plan: PlaybookPlan, file: String, output: TerminalOutput = .standard) -> String {
         let playbook = plan.playbook
-        let bold = { (text: String) in Terminal.paint(text, .bold) }
-        let dim = { (text: String) in Terminal.paint(text, .dim) }
+        let bold = { (text: String) in output.paint(text, .bold) }
+        let dim = { (text: String) in output.paint(text, .dim) }
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
 

@@ -70,33 +70,9 @@ struct RehearseCommand: AsyncParsableCommand {
             Terminal.print(String(decoding: try Data(contentsOf: result.evidence), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
-            Terminal.print(Self.verdict(record, evidence: result.evidence, workspace: workspaceURL))
+            Terminal.print(RehearsalVerdict.text(record, evidence: result.evidence, workspace: workspaceURL))
             if keep { Terminal.print("  scratch   \(result.scratch.path)") }
         }
         if !record.succeeded { throw ExitCode(1) }
-    }
-
-    static func verdict(_ record: RehearsalRecord, evidence: URL, workspace: URL) -> String {
-        var lines = [""]
-        let tree = String((record.startTree ?? "").prefix(10))
-        if record.succeeded {
-            lines.append(Terminal.paint("✓ Rehearsal passed", .green)
-                + ": every phase ran forward, \(count(record.compensated.count, "compensation")) succeeded,"
-                + " and the workspace is back to the start tree (\(tree)).")
-        } else {
-            lines.append(Terminal.paint("✗ Rehearsal FAILED", .red) + ": the playbook cannot be undone cleanly.")
-            for failure in record.failures { lines.append("  - \(failure)") }
-            if !record.changedFiles.isEmpty {
-                lines.append("  files that differ from the start after the unwind:")
-                for change in record.changedFiles.prefix(20) { lines.append("    \(change)") }
-                lines.append("  start tree \(tree), after the unwind \(String((record.endTree ?? "").prefix(10)))")
-            }
-        }
-        for note in record.notes { lines.append("  note: \(note)") }
-        let relative = evidence.path.hasPrefix(workspace.path + "/")
-            ? String(evidence.path.dropFirst(workspace.path.count + 1)) : evidence.path
-        lines.append("  playbook  \(record.playbook) (sha256 \(record.playbookSHA256.prefix(12))…)")
-        lines.append("  evidence  \(relative)")
-        return lines.joined(separator: "\n")
     }
 }

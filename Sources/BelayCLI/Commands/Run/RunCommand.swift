@@ -78,25 +78,14 @@ struct RunCommand: AsyncParsableCommand {
         let (source, model) = try input.load()
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
-        let renderer = RunRenderer(json: json, workspace: workspaceURL)
-        var options = RunOptions(
-            runID: runID, onFailure: onFailure, observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler)
+        var options = RunOptions(runID: runID, onFailure: onFailure, gateHandler: CLIGateSteps.handler)
         options.phases = selection
-        let interruption = RunInterruption()
-        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
-        options.interruption = interruption
-        let outcome: RunOutcome
-        do {
+        try await RunOperation.carry(json: json, workspace: workspaceURL, options: options) { options in
             let engine = try Engine(workspace: workspaceURL)
-            outcome = try await engine.run(
+            return try await engine.run(
                 Saga(playbook: model, source: source, sourcePath: input.path),
                 options: options)
-        } catch {
-            throw OperateExit.fail(error)
         }
-        withExtendedLifetime(watch) {}
-        renderer.finish(outcome)
-        throw ExitCode(outcome.exitCode)
     }
 
     /// The phase flags, checked against the playbook (unknown phase: exit 2 with a did-you-mean).
@@ -126,5 +115,3 @@ struct RunCommand: AsyncParsableCommand {
         return selection
     }
 }
-
-extension FailurePolicy: ExpressibleByArgument {}

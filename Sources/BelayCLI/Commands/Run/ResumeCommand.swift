@@ -53,21 +53,11 @@ struct ResumeCommand: AsyncParsableCommand {
         let workspaceURL = workspace.url
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
-        let renderer = RunRenderer(json: json, workspace: workspaceURL, initial: state)
-        var options = RunOptions(observer: { renderer.handle($0) }, gateHandler: CLIGateSteps.handler)
-        let interruption = RunInterruption()
-        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
-        options.interruption = interruption
-        let outcome: RunOutcome
-        do {
+        let options = RunOptions(gateHandler: CLIGateSteps.handler)
+        try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state, options: options) { options in
             let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
             let engine = try Engine(workspace: workspaceURL)
-            outcome = try await engine.resume(runID, saga: saga, options: options, force: force)
-        } catch {
-            throw OperateExit.fail(error)
+            return try await engine.resume(runID, saga: saga, options: options, force: force)
         }
-        withExtendedLifetime(watch) {}
-        renderer.finish(outcome)
-        throw ExitCode(outcome.exitCode)
     }
 }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Belay
+import BelaySupport
+import Foundation
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Tell a run's story: every phase, step, attempt, failure, compensation, rollback and resolve, with times.",
+        discussion: """
+            Reads the run's journal and prints one line per thing that happened, in order, with its \
+            time (UTC): phases and their rollback points, steps with attempts and exit codes, \
+            failures with the path of their log, compensations, pauses, resumes, rollbacks with their \
+            target, and resolves with the note and who made them. Ends with where the run stands and \
+            where a `belay resume` would start. --json prints the journal events as an array, each \
+            with a "summary" line.
+
+            Examples:
+              belay log 20261121-153012-a3f9
+              belay log release-42 --workspace /srv/site
+              belay log release-42 --json | jq -r '.[] | select(.event == "step_failed") | .summary'
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run id (default: the latest run).", valueName: "run"))
+    var runID: String?
+
+    @OptionGroup var workspace: RunWorkspace
+
+    @Flag(help: "Print the events as a JSON array, each with a summary.")
+    var json = false
+
+    func run() async throws {
+        let workspaceURL = workspace.url
+        let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
+        let history: RunHistory
+        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch {
+            throw OperateExit.fail(error)
+        }
+        let story = RunStory(history: history)
+        if json {
+            Terminal.print(story.json().rendered(pretty: true))
+        } else {
+            Terminal.write(story.text(), to: .standardOutput)
+        }
+    }
+}

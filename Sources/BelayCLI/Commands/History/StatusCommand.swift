@@ -1,0 +1,41 @@
+import ArgumentParser
+import Belay
+import BelaySupport
+import Foundation
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show where a run stands: its status, each phase and step, and its rollback points.",
+        discussion: """
+            Reads the run's journal (.belay/runs/<run>/journal.jsonl) and folds it into the run's \
+            state; nothing is run or changed. Without a run id, shows the latest run of the workspace.
+
+            --json prints exactly {"run", "playbook", "status", "phases": [{"id", "status", \
+            "checkpoint", "steps": [{"id", "status", "attempts", "duration_ms"}]}]}.
+
+            Examples:
+              belay status
+              belay status 20261121-153012-a3f9 --workspace playbooks/quickstart
+              belay status --json | jq -r '.status'
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run id (default: the latest run).", valueName: "run"))
+    var runID: String?
+
+    @OptionGroup var workspace: RunWorkspace
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        let workspaceURL = workspace.url
+        let (runID, state) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
+        if json {
+            Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
+            return
+        }
+        Terminal.write(StatusText.render(state, runID: runID), to: .standardOutput)
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Belay
+import BelayGit
+import BelaySupport
+import Foundation
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Undo a run back to a phase boundary: compensate the later phases, restore that point.",
+        discussion: """
+            Compensates every started step of the phases after the target, newest first (a step \
+            already compensated, a skipped phase, an irreversible step: nothing runs for them), then \
+            makes the workspace exactly the target rollback point's tree and records a `rollback` \
+            commit (history is append-only). The run ends `rolled_back`.
+
+            Works on a completed, paused, failed, stuck or crashed run. The target is required: \
+            `start` or the id of a completed phase. Rolling back again to an earlier point compensates \
+            only what is still owed. --dry-run prints the compensations and the files that would \
+            change, and changes nothing.
+
+            Before acting it compares the workspace with the run's last commit and the playbook with \
+            the run's snapshot: files changed outside Belay, or a changed playbook, make it refuse \
+            unless --force. A failing compensation stops the rollback (stuck): fix the cause and run \
+            `belay resume <run>`, or `belay resolve` it.
+
+            Exit status: 0 rolled back (or nothing to do); 2 invalid input or refused; 3 stuck; \
+            4 the workspace is locked by a live run; 75 paused by Ctrl-C.
+
+            Examples:
+              belay rollback 20261121-153012-a3f9 --to backup --dry-run
+              belay rollback 20261121-153012-a3f9 --to backup
+              belay rollback release-42 --to start --workspace /srv/site --force
+              belay rollback release-42 --to migrate --dry-run --json | jq '.compensations'
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The run id (see `belay runs`).", valueName: "run"))
+    var runID: String
+
+    @Option(help: ArgumentHelp("The rollback point: `start` or a phase id.", valueName: "point"))
+    var to: String
+
+    @OptionGroup var workspace: RunWorkspace
+
+    @Flag(help: "Print what would be compensated and which files would change; change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Go on even if files changed outside Belay or the playbook changed since the run started.")
+    var force = false
+
+    @Flag(help: "JSON: the plan with --dry-run, else the journal events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        let workspaceURL = workspace.url
+        let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let folder = RunFolder(workspace: workspaceURL, runID: runID)
+        var playbookNote: String?
+        let saga: Saga
+        do {
+            saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force || dryRun)
+            if dryRun, !force, (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: false)) == nil {
+                playbookNote = "the playbook \(state.source ?? "") changed since the run started: the rollback will refuse without --force"
+            }
+        } catch {
+            throw OperateExit.fail(error)
+        }
+        let engine: Engine
+        let plan: RollbackPlan
+        do {
+            engine = try Engine(workspace: workspaceURL)
+            plan = try await engine.planRollback(runID, to: to, saga: saga)
+        } catch {
+            throw OperateExit.fail(error)
+        }
+        if plan.nothingToDo {
+            if json, dryRun { Terminal.print(RollbackPlanText.json(plan, playbookNote: playbookNote).rendered(pretty: true)) }
+            else { Terminal.print("\(plan.nothingToDoReason ?? "nothing to do"); nothing to roll back.") }
+            return
+        }
+        if dryRun {
+            if json {
+                Terminal.print(RollbackPlanText.json(plan, playbookNote: playbookNote).rendered(pretty: true))
+            } else {
+                Terminal.write(RollbackPlanText.render(plan, workspace: workspaceURL, playbookNote: playbookNote, force: force), to: .standardOutput)
+            }
+            return
+        }
+        try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state) { options in
+            try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import Belay
+
+/// `--on-failure compensate|pause|stop`.
+extension FailurePolicy: ExpressibleByArgument {}

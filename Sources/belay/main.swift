@@ -1,0 +1,3 @@
+import BelayCLI
+
+await BelayCommand.launch()
