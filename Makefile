@@ -10,13 +10,15 @@ SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 all: build
 
 ## deps: install what Belay and its examples need, only when missing: libgit2 (and pkg-config to
-## find it); sqlite3, python3 and curl for the example playbooks, their tests and the benchmarks.
+## find it); sqlite3, python3, curl and PostgreSQL for the example playbooks, their tests and the
+## benchmarks.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	{ ls /usr/lib/postgresql/*/bin/initdb || test -x "$$(pg_config --bindir)/initdb"; } >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

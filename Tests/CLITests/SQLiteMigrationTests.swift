@@ -82,8 +82,9 @@ import Testing
             #expect(try schema(scratch, copy) == (try referenceSchema(scratch, migrations: version)), "schema at \(phase)")
             #expect(try counts(scratch, copy) == (3000, 12000), "rows at \(phase)")
         }
-        #expect(try fileAtPoint(scratch, run: "full", point: "backup", file: "backup.db", to: "backup-copy.db"))
-        #expect(try sql(scratch, "backup-copy.db", "PRAGMA user_version;") == "0")
+        // The backup is kept out of the rollback points (.belayignore), in the workspace.
+        #expect(try !fileAtPoint(scratch, run: "full", point: "backup", file: "backups/full.db", to: "backup-copy.db"))
+        #expect(try sql(scratch, "backups/full.db", "PRAGMA user_version;") == "0")
     }
 
     @Test func theDataCheckPhaseCountsEveryTableOfTheBackup() throws {
@@ -94,7 +95,7 @@ import Testing
         #expect(log.contains("✓ orders: 12000 rows"))
         // And it fails when a row is missing.
         _ = try sql(scratch, "app.db", "DELETE FROM order_events WHERE order_id = 12000; DELETE FROM orders WHERE id = 12000;")
-        let check = try scratch.shell("./check-data.sh backup.db", in: folder)
+        let check = try scratch.shell("./check-data.sh backups/r.db", in: folder)
         #expect(check.status == 1)
         #expect(check.stderr.contains("✗ orders: 12000 rows before, 11999 after"))
     }
@@ -114,7 +115,11 @@ import Testing
         #expect(try sql(scratch, "app.db", "PRAGMA user_version;") == "0")
         #expect(try schema(scratch, "app.db") == before)
         #expect(try counts(scratch, "app.db") == (3000, 12000))
-        #expect(!scratch.exists("\(folder)/backup.db"))
+        // The backup made just before the failing migration is kept, by the compensation and the restore.
+        #expect(try sql(scratch, "backups/bad.db", "PRAGMA user_version;") == "0")
+        #expect(try schema(scratch, "backups/bad.db") == before)
+        #expect(try counts(scratch, "backups/bad.db") == (3000, 12000))
+        #expect(scratch.read("\(folder)/.belay/runs/bad/logs/backup.snapshot.compensate.1.log")?.contains("keeping the backup backups/bad.db") == true)
         // The compensations really ran the down migrations, newest first.
         let logs = "\(folder)/.belay/runs/bad/logs"
         #expect(scratch.read("\(logs)/orders-index.migrate.compensate.1.log")?.contains("002_orders_by_customer: reverted") == true)
@@ -132,7 +137,7 @@ import Testing
         let run = try scratch.belay(["run", "\(folder)/playbook.yml", "--run-id", "bad", "--var", "fail_migration=1"])
         #expect(run.status == 1, "\(run.output)")
         #expect(!scratch.exists("\(folder)/app.db"))
-        #expect(!scratch.exists("\(folder)/backup.db"))
+        #expect(scratch.exists("\(folder)/backups/bad.db"))   // the backup of the database it had seeded
     }
 
     // MARK: - Rolling back by hand
@@ -159,7 +164,7 @@ import Testing
             let log = scratch.read("\(folder)/.belay/runs/r/logs/\(boundary.phase).migrate.compensate.1.log") ?? ""
             #expect(log.contains("reverted (schema version \(boundary.version - 1))"), "\(boundary.phase): \(log)")
         }
-        #expect(scratch.exists("\(folder)/backup.db") == (target != "start" && target != "seed"))
+        #expect(scratch.exists("\(folder)/backups/r.db"))   // kept, whatever the target
     }
 
     @Test

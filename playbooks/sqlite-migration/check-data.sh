@@ -2,7 +2,7 @@
 # Proves the migrations lost no rows: every table of the backup has as many rows in app.db.
 set -euo pipefail
 db=${DB:-app.db}
-backup=${1:-backup.db}
+backup=${1:?usage: check-data.sh BACKUP_DB}
 status=0
 for table in $(sqlite3 "$backup" "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name;"); do
   before=$(sqlite3 "$backup" "SELECT count(*) FROM \"$table\";")

@@ -1,0 +1,1 @@
+SELECT count(*) = (SELECT count(*) FROM customers) FROM customers WHERE status = 'active';

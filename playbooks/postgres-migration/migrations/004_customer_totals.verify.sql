@@ -1,0 +1,2 @@
+SELECT (SELECT count(*) FROM customer_totals) = (SELECT count(*) FROM customers)
+   AND (SELECT sum(amount_cents) FROM customer_totals) = (SELECT sum(amount_cents) FROM orders);
