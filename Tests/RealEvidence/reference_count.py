@@ -200,9 +200,12 @@ def cobertura(path):
     if line_rate is None or ("lines-valid" in attributes and lines == 0):
         raise Missing("no line measured")
     metrics["line_rate"] = line_rate
-    # A stated branch-rate counts only when branches were measured (some valid branch).
+    # A branch rate exists only when branches were measured: some valid branch, or (without any
+    # stated count) a non-zero stated rate. branch-rate="0" with nothing measured is "not measured".
     if branches > 0:
         metrics["branch_rate"] = attributes.get("branch-rate", branches_hit / branches)
+    elif "branches-valid" not in attributes and attributes.get("branch-rate", 0) > 0:
+        metrics["branch_rate"] = attributes["branch-rate"]
     return metrics
 
 

@@ -14,11 +14,16 @@ public struct CoverageSummary: Sendable, Hashable {
         statedLineRate ?? (linesValid > 0 ? Double(linesCovered) / Double(linesValid) : nil)
     }
 
-    /// `nil` when no branch was measured: coverage.py and istanbul write `branch-rate="0"` with
-    /// `branches-valid="0"` when branch coverage was off, and not measured is not zero.
+    /// Whether the file stated its branch counts (Cobertura's `branches-valid`).
+    public var branchCountsStated = false
+
+    /// `nil` when no branch was measured: coverage.py and istanbul write `branch-rate="0"` (with
+    /// `branches-valid="0"`, or no counts at all) when branch coverage was off, and not measured is
+    /// not zero. A non-zero rate stated without counts still shows branches were measured.
     public var branchRate: Double? {
-        guard branchesValid > 0 else { return nil }
-        return statedBranchRate ?? Double(branchesCovered) / Double(branchesValid)
+        if branchesValid > 0 { return statedBranchRate ?? Double(branchesCovered) / Double(branchesValid) }
+        if !branchCountsStated, let stated = statedBranchRate, stated > 0 { return stated }
+        return nil
     }
 
     public var metrics: EvidenceMetrics {
@@ -29,7 +34,7 @@ public struct CoverageSummary: Sendable, Hashable {
         var unmeasured: [String: String] = [:]
         if branchesValid > 0 {
             notes.append("branches \(branchesCovered)/\(branchesValid)")
-        } else {
+        } else if branchRate == nil {
             unmeasured["branch_rate"] = "the coverage report measured no branch (branch coverage was not collected)"
         }
         return EvidenceMetrics(values: values, notes: notes, unmeasured: unmeasured)
@@ -121,7 +126,10 @@ struct CoberturaHandler: XMLEventHandler {
     func finish(_ path: String) -> EvidenceState<CoverageSummary> {
         var result = summary
         if let (covered, valid) = statedLines { (result.linesCovered, result.linesValid) = (covered, valid) }
-        if let (covered, valid) = statedBranches { (result.branchesCovered, result.branchesValid) = (covered, valid) }
+        if let (covered, valid) = statedBranches {
+            (result.branchesCovered, result.branchesValid) = (covered, valid)
+            result.branchCountsStated = true
+        }
         if result.lineRate == nil || statedLines?.1 == 0 { return .missing("\(path) measures no line") }
         return .ok(result)
     }
