@@ -5,18 +5,20 @@ BUILD_FLAGS ?=
 BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench fuzz clean
 
 all: build
 
 ## deps: install what Belay and its examples need, only when missing: libgit2 (and pkg-config to
-## find it); sqlite3, python3 and curl for the example playbooks, their tests and the benchmarks.
+## find it); sqlite3, python3 and curl for the example playbooks, their tests and the benchmarks;
+## GNU time for the gate's memory benchmark.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -40,6 +42,12 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	@BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+
+## fuzz: coverage-guided fuzzing of the gate's readers, the policy loader and the playbook parser
+## (libFuzzer), FUZZ_SECONDS per target (default 30); not part of `make test`. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh
 
 clean:
 	rm -rf .build
