@@ -20,6 +20,7 @@ release="$scratch/release"
 objects=$(find "$release/BelayGate.build" "$release/BelayPlaybook.build" "$release/BelaySupport.build" \
   "$release/Yams.build" "$release/CYaml.build" -name '*.o')
 swiftc -sanitize=fuzzer -parse-as-library -O -enable-testing -I "$release/Modules" -I "$release" \
+  -I "$scratch/checkouts/Yams/Sources/CYaml/include" \
   Fuzz/FuzzTargets.swift $objects -o "$scratch/gate-fuzz"
 
 seed() {  # the fixtures a target starts from
@@ -49,6 +50,6 @@ for target in $targets; do
     echo "!! $target found a problem:"; grep -E "ERROR|SUMMARY|Test unit written" "$work/$target.log" || tail -20 "$work/$target.log"
     status=1
   fi
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/$target.log" | sed 's/^/   /'
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/$target.log" | sed "s/^/   /" || true
 done
 exit "$status"

@@ -47,6 +47,12 @@ import Testing
         }
     }
 
+    /// Found by `make fuzz`: totals that overflowed `Int` crashed the reader.
+    @Test func lcovTotalsThatOverflowAreUnreadableNotACrash() {
+        let text = "SF:a\nLF:9223372036854775807\nend_of_record\nSF:b\nLF:9223372036854775807\nend_of_record\n"
+        #expect(unreadableReason(LcovReader.read(text: text))?.contains("exceed 2^53") == true)
+    }
+
     // MARK: SARIF
 
     func sarif(_ runs: String) -> EvidenceState<SARIFSummary> {

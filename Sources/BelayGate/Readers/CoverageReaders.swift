@@ -113,8 +113,10 @@ struct CoberturaHandler: XMLEventHandler {
                 let condition = try element.attribute("condition-coverage")?.decoded(),
                 let (covered, total) = fraction(condition)
             {
-                summary.branchesCovered += covered
-                summary.branchesValid += total
+                // Each part is at most 2^53, so the sums stay far from overflow; finish() refuses totals past 2^53.
+                let limit = Int(CoverageNumber.largestCount)
+                summary.branchesCovered = min(summary.branchesCovered + min(covered, limit), limit + 1)
+                summary.branchesValid = min(summary.branchesValid + min(total, limit), limit + 1)
             }
         }
     }
@@ -129,6 +131,9 @@ struct CoberturaHandler: XMLEventHandler {
         if let (covered, valid) = statedBranches {
             (result.branchesCovered, result.branchesValid) = (covered, valid)
             result.branchCountsStated = true
+        }
+        if result.branchesValid > Int(CoverageNumber.largestCount) || result.branchesCovered > Int(CoverageNumber.largestCount) {
+            return .unreadable("\(path): its branch totals exceed 2^53, which no real report reaches")
         }
         if result.lineRate == nil || statedLines?.1 == 0 { return .missing("\(path) measures no line") }
         return .ok(result)
@@ -233,13 +238,19 @@ struct LcovParser {
         return Int(digits) ?? Int.max
     }
 
+    /// Adds a record's totals; totals past 2^53 are not believable (and once overflowed `Int`:
+    /// `LF:9223372036854775807` twice crashed the reader, found by `make fuzz`).
     private mutating func close() {
         guard open else { return }
         records += 1
-        summary.linesValid += lf ?? da
-        summary.linesCovered += lh ?? daHit
-        summary.branchesValid += brf ?? brda
-        summary.branchesCovered += brh ?? brdaHit
+        let limit = Int(CoverageNumber.largestCount)
+        func add(_ total: inout Int, _ part: Int) {
+            total = part > limit - total ? limit + 1 : total + part
+        }
+        add(&summary.linesValid, lf ?? da)
+        add(&summary.linesCovered, lh ?? daHit)
+        add(&summary.branchesValid, brf ?? brda)
+        add(&summary.branchesCovered, brh ?? brdaHit)
         (lf, lh, brf, brh) = (nil, nil, nil, nil)
         (da, daHit, brda, brdaHit) = (0, 0, 0, 0)
         open = false
@@ -247,6 +258,10 @@ struct LcovParser {
 
     mutating func finish(_ path: String) -> EvidenceState<CoverageSummary> {
         close()
+        let limit = Int(CoverageNumber.largestCount)
+        if [summary.linesValid, summary.linesCovered, summary.branchesValid, summary.branchesCovered].contains(where: { $0 > limit }) {
+            return .unreadable("\(path): its line or branch totals exceed 2^53, which no real report reaches")
+        }
         guard records > 0 else { return .missing("\(path) holds no lcov record") }
         guard summary.linesValid > 0 else { return .missing("\(path) measures no line") }
         return .ok(summary)
