@@ -5,13 +5,13 @@ BUILD_FLAGS ?=
 BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench docs clean
+.PHONY: all deps build release test demo bench docs fuzz clean
 
 all: build
 
 ## deps: install what Belay and its examples need, only when missing: libgit2 (and pkg-config to
 ## find it); sqlite3, python3, curl and PostgreSQL for the example playbooks, their tests and the
-## benchmarks.
+## benchmarks; GNU time for the memory benchmarks.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -19,6 +19,7 @@ deps:
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	{ ls /usr/lib/postgresql/*/bin/initdb || test -x "$$(pg_config --bindir)/initdb"; } >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -48,6 +49,12 @@ docs: deps
 	@mkdir -p .build
 	$(SWIFT) package $(BUILD_FLAGS) --allow-writing-to-directory .build/docs \
 	  generate-documentation --target Belay --output-path .build/docs
+
+## fuzz: coverage-guided fuzzing of the gate's readers, the policy loader and the playbook parser
+## (libFuzzer), FUZZ_SECONDS per target (default 30); not part of `make test`. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh
 
 clean:
 	rm -rf .build

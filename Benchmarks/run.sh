@@ -10,4 +10,12 @@ for bench in "$here"/*.sh; do
   bash "$bench" || status=1
   echo
 done
+
+# -- The gate's worst cases (Benchmarks/gate/): peak memory on a huge JUnit file and a million-result
+# -- SARIF log against Python's parsers. Skip with GATE_BENCH=0.
+if [ "${GATE_BENCH:-1}" != 0 ]; then
+  echo "== gate/memory.sh"
+  bash "$here/gate/memory.sh" || status=1
+  echo
+fi
 exit "$status"

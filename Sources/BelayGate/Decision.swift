@@ -4,7 +4,7 @@ public enum Decision: String, Sendable, Hashable, Codable, CaseIterable {
     case conditionalProceed = "CONDITIONAL_PROCEED"
     case block = "BLOCK"
 
-    /// The `belay gate` exit code for this decision (DESIGN.md §6).
+    /// The `belay gate` exit code for this decision (see docs/gate.md).
     public var exitCode: Int32 {
         switch self {
         case .proceed: 0

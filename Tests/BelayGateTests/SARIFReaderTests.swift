@@ -16,6 +16,9 @@ import Testing
         #expect(s.worst.first == "high js/sql-injection: user input reaches a query (src/db.js:42)")
         #expect(s.metrics.values == [
             "findings": 13, "critical": 3, "high_or_above": 7, "medium_or_above": 9, "errors": 3,
+            "suppressed": Double(s.suppressedTotal), "suppressed_error": Double(s.suppressed["error", default: 0]),
+            "suppressed_warning": Double(s.suppressed["warning", default: 0]),
+            "suppressed_note": Double(s.suppressed["note", default: 0]),
         ])
     }
 
@@ -24,11 +27,11 @@ import Testing
         ("3.9", .low), ("0.1", .low), ("0.0", .none),
     ])
     func securitySeverityFollowsGitHubBands(score: String, expected: SARIFSeverity) {
-        let rule: [String: Any] = ["properties": ["security-severity": score]]
-        #expect(SARIFReader.severity(result: [:], rule: rule, level: "error") == expected)
+        let rule = JSONValue.object(["properties": .object(["security-severity": .string(score)])])
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: rule, level: "error") == expected)
     }
 
-    /// Missing evidence is never a pass (DESIGN §6): a log that records no scan is not a clean scan.
+    /// Missing evidence is never a pass (docs/gate.md): a log that records no scan is not a clean scan.
     @Test func aLogWithNoRunIsMissingNotClean() {
         guard case .missing = SARIFReader.read(data: Data(#"{"version":"2.1.0","runs":[]}"#.utf8), name: "empty.sarif") else {
             Issue.record("a SARIF log with no runs must be missing evidence")
@@ -39,11 +42,12 @@ import Testing
     }
 
     @Test func severityFallsBackToTagsThenLevel() {
-        #expect(SARIFReader.severity(result: [:], rule: ["properties": ["tags": ["Medium"]]], level: "error") == .medium)
-        #expect(SARIFReader.severity(result: [:], rule: nil, level: "error") == .high)
-        #expect(SARIFReader.severity(result: [:], rule: nil, level: "warning") == .medium)
-        #expect(SARIFReader.severity(result: [:], rule: nil, level: "note") == .low)
-        #expect(SARIFReader.severity(result: [:], rule: nil, level: "none") == .none)
+        let tagged = JSONValue.object(["properties": .object(["tags": .array([.string("Medium")])])])
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: tagged, level: "error") == .medium)
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "error") == .high)
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "warning") == .medium)
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "note") == .low)
+        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "none") == .none)
     }
 
     @Test func levelFallsBackToTheRuleDefaultThenWarning() throws {

@@ -20,11 +20,13 @@ import Testing
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// A policy in `gates/` whose sources point at files next to it; the evidence given on the
-    /// command line (relative to the workspace) decides the outcome.
+    /// A policy in `gates/` whose sources point at files next to it (which it must allow: globs stay
+    /// in the policy's folder otherwise); the evidence given on the command line (relative to the
+    /// workspace) decides the outcome.
     func setUp(_ dir: String) throws {
         try write("""
             gate: ci
+            read_outside_policy_folder: true
             inputs:
               tests: { junit: "../reports/*.xml" }
               scan: { sarif: "../scan.sarif" }

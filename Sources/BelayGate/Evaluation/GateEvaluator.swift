@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a policy's evidence and decides PROCEED, CONDITIONAL_PROCEED or BLOCK (DESIGN §6).
+/// Reads a policy's evidence and decides PROCEED, CONDITIONAL_PROCEED or BLOCK (see docs/gate.md).
 ///
 /// The rule: any key criterion that fails or lacks evidence blocks. Otherwise each criterion in a
 /// warn range, and each non-key criterion that fails or lacks evidence, counts one warning (an
@@ -70,12 +70,18 @@ public struct GateEvaluator: Sendable {
     public func read(_ source: EvidenceSource, patterns: [String], base: String) -> SourceEvidence {
         let files = Glob.expand(patterns, relativeTo: base)
         let state: EvidenceState<EvidenceMetrics>
-        if files.isEmpty {
+        let fromPolicy = base == policy.directory && patterns == source.patterns
+        let escaping = fromPolicy && !policy.readsOutsideFolder ? PolicyFolder.outside(files, folder: base) : []
+        if let first = escaping.first {
+            state = .unreadable(
+                "\(first) lies outside the policy's folder (through a symbolic link); "
+                    + "the policy must set read_outside_policy_folder: true to read it")
+        } else if files.isEmpty {
             state = .missing("no file matched \(patterns.map { "'\($0)'" }.joined(separator: ", "))")
         } else {
             switch source.kind {
             case .junit: state = JUnitReader.read(files: files).map(\.metrics)
-            case .sarif: state = SARIFReader.read(files: files).map(\.metrics)
+            case .sarif: state = SARIFReader.read(files: files, suppressions: policy.suppressions).map(\.metrics)
             case .cobertura: state = CoberturaReader.read(files: files).map(\.metrics)
             case .lcov: state = LcovReader.read(files: files).map(\.metrics)
             case .json:
@@ -137,7 +143,7 @@ public struct GateEvaluator: Sendable {
             guard let value = metrics.values[metric] else {
                 result.message = source.kind == .json
                     ? "evidence missing: no number at path '\(metric)' in \(source.files.joined(separator: ", "))"
-                    : "evidence missing: \(metric) cannot be computed (nothing was measured)"
+                    : "evidence missing: \(metrics.unmeasured[metric] ?? "\(metric) cannot be computed (nothing was measured)")"
                 return result
             }
             result.value = .number(value)

@@ -12,11 +12,19 @@ public struct GatePolicy: Sendable {
     public var criteria: [Criterion]
     public var decision: DecisionRule
     public var waivers: [Waiver]
+    /// How SARIF suppressions without a status, or kept outside the code, are treated.
+    public var suppressions: SuppressionRule
+    /// Whether the policy's globs may read files outside its folder (`read_outside_policy_folder: true`).
+    /// Off by default: a policy from a pull request must not read `/**/*.xml`.
+    public var readsOutsideFolder: Bool
 
     public init(
         name: String, description: String? = nil, file: String, directory: String, sources: [EvidenceSource],
-        criteria: [Criterion], decision: DecisionRule = DecisionRule(), waivers: [Waiver] = []
+        criteria: [Criterion], decision: DecisionRule = DecisionRule(), waivers: [Waiver] = [],
+        suppressions: SuppressionRule = SuppressionRule(), readsOutsideFolder: Bool = false
     ) {
+        self.suppressions = suppressions
+        self.readsOutsideFolder = readsOutsideFolder
         self.name = name
         self.description = description
         self.file = file

@@ -31,7 +31,10 @@ private struct PolicyLoader {
     let file: String
     let directory: String
 
-    static let topKeys = ["gate", "description", "inputs", "criteria", "decision", "waivers"]
+    static let topKeys = [
+        "gate", "description", "inputs", "criteria", "decision", "waivers", "suppressions", "read_outside_policy_folder",
+    ]
+    static let suppressionKeys = ["trust_without_status", "trust_external"]
     static let criterionKeys = [
         "id", "source", "metric", "path", "rehearsal", "max_age", "max", "min", "warn_above", "warn_below", "key",
         "description",
@@ -45,16 +48,31 @@ private struct PolicyLoader {
         else { return nil }
         let name = fields["gate"].flatMap { reader.string($0, "gate") } ?? ""
         let description = fields["description"].flatMap { reader.string($0, "description") }
-        let sources = fields["inputs"].map(loadSources) ?? []
+        let outside = fields["read_outside_policy_folder"].flatMap { reader.bool($0, "read_outside_policy_folder") } ?? false
+        let sources = fields["inputs"].map { loadSources($0, outside: outside) } ?? []
+        let suppressions = fields["suppressions"].map(loadSuppressions) ?? SuppressionRule()
         let criteria = fields["criteria"].map { loadCriteria($0, sources: sources) } ?? []
         let decision = fields["decision"].map(loadDecision) ?? DecisionRule()
         let waivers = fields["waivers"].map { loadWaivers($0, criteria: criteria) } ?? []
         return GatePolicy(
             name: name, description: description, file: file, directory: directory, sources: sources,
-            criteria: criteria, decision: decision, waivers: waivers)
+            criteria: criteria, decision: decision, waivers: waivers, suppressions: suppressions,
+            readsOutsideFolder: outside)
     }
 
-    private func loadSources(_ node: Node) -> [EvidenceSource] {
+    private func loadSuppressions(_ node: Node) -> SuppressionRule {
+        var rule = SuppressionRule()
+        guard let fields = reader.mapping(node, "suppressions", allowed: Self.suppressionKeys) else { return rule }
+        if let value = fields["trust_without_status"].flatMap({ reader.bool($0, "suppressions.trust_without_status") }) {
+            rule.trustWithoutStatus = value
+        }
+        if let value = fields["trust_external"].flatMap({ reader.bool($0, "suppressions.trust_external") }) {
+            rule.trustExternal = value
+        }
+        return rule
+    }
+
+    private func loadSources(_ node: Node, outside: Bool) -> [EvidenceSource] {
         guard case .mapping(let mapping) = node else {
             reader.error("inputs must be a mapping of source names to { kind: glob }, found \(reader.describe(node))", at: node)
             return []
@@ -75,6 +93,13 @@ private struct PolicyLoader {
             }
             guard let patterns = reader.stringList(entry.value, "the files of source '\(name)'") else { continue }
             if patterns.isEmpty { reader.error("source '\(name)' lists no file pattern", at: entry.value) }
+            if !outside {
+                for (pattern, node) in patterns where PolicyFolder.leaves(pattern) {
+                    reader.error(
+                        "source '\(name)': '\(pattern)' reaches outside the policy's folder", at: node,
+                        hint: "keep evidence under the policy's folder, or set read_outside_policy_folder: true")
+                }
+            }
             sources.append(EvidenceSource(name: name, kind: kind, patterns: patterns.map(\.0)))
         }
         return sources

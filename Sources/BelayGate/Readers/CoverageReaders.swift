@@ -14,8 +14,16 @@ public struct CoverageSummary: Sendable, Hashable {
         statedLineRate ?? (linesValid > 0 ? Double(linesCovered) / Double(linesValid) : nil)
     }
 
+    /// Whether the file stated its branch counts (Cobertura's `branches-valid`).
+    public var branchCountsStated = false
+
+    /// `nil` when no branch was measured: coverage.py and istanbul write `branch-rate="0"` (with
+    /// `branches-valid="0"`, or no counts at all) when branch coverage was off, and not measured is
+    /// not zero. A non-zero rate stated without counts still shows branches were measured.
     public var branchRate: Double? {
-        statedBranchRate ?? (branchesValid > 0 ? Double(branchesCovered) / Double(branchesValid) : nil)
+        if branchesValid > 0 { return statedBranchRate ?? Double(branchesCovered) / Double(branchesValid) }
+        if !branchCountsStated, let stated = statedBranchRate, stated > 0 { return stated }
+        return nil
     }
 
     public var metrics: EvidenceMetrics {
@@ -23,8 +31,13 @@ public struct CoverageSummary: Sendable, Hashable {
         values["line_rate"] = lineRate
         values["branch_rate"] = branchRate
         var notes = ["lines \(linesCovered)/\(linesValid)"]
-        if branchesValid > 0 { notes.append("branches \(branchesCovered)/\(branchesValid)") }
-        return EvidenceMetrics(values: values, notes: notes)
+        var unmeasured: [String: String] = [:]
+        if branchesValid > 0 {
+            notes.append("branches \(branchesCovered)/\(branchesValid)")
+        } else if branchRate == nil {
+            unmeasured["branch_rate"] = "the coverage report measured no branch (branch coverage was not collected)"
+        }
+        return EvidenceMetrics(values: values, notes: notes, unmeasured: unmeasured)
     }
 
     /// Several files: the stated rates no longer apply; counts are added.
@@ -85,29 +98,25 @@ struct CoberturaHandler: XMLEventHandler {
                 throw EvidenceReadError("the root element is <\(name.rawString)>, not a Cobertura <coverage>")
             }
             rootSeen = true
-            summary.statedLineRate = try number(element.attribute("line-rate"))
-            summary.statedBranchRate = try number(element.attribute("branch-rate"))
-            if let covered = try number(element.attribute("lines-covered")), let valid = try number(element.attribute("lines-valid")) {
-                statedLines = (Int(covered), Int(valid))
-            }
-            if let covered = try number(element.attribute("branches-covered")),
-                let valid = try number(element.attribute("branches-valid"))
-            {
-                statedBranches = (Int(covered), Int(valid))
-            }
+            summary.statedLineRate = try CoverageNumber.rate(element.attribute("line-rate"), "line-rate")
+            summary.statedBranchRate = try CoverageNumber.rate(element.attribute("branch-rate"), "branch-rate")
+            statedLines = try CoverageNumber.pair(element, covered: "lines-covered", valid: "lines-valid")
+            statedBranches = try CoverageNumber.pair(element, covered: "branches-covered", valid: "branches-valid")
             return
         }
         if name == "method" {
             methodDepth += 1
         } else if name == "line", methodDepth == 0 {
             summary.linesValid += 1
-            if let hits = try number(element.attribute("hits")), hits > 0 { summary.linesCovered += 1 }
+            if let hits = try CoverageNumber.count(element.attribute("hits"), "hits"), hits > 0 { summary.linesCovered += 1 }
             if let branch = element.attribute("branch"), try branch.decoded() == "true",
                 let condition = try element.attribute("condition-coverage")?.decoded(),
                 let (covered, total) = fraction(condition)
             {
-                summary.branchesCovered += covered
-                summary.branchesValid += total
+                // Each part is at most 2^53, so the sums stay far from overflow; finish() refuses totals past 2^53.
+                let limit = Int(CoverageNumber.largestCount)
+                summary.branchesCovered = min(summary.branchesCovered + min(covered, limit), limit + 1)
+                summary.branchesValid = min(summary.branchesValid + min(total, limit), limit + 1)
             }
         }
     }
@@ -119,18 +128,15 @@ struct CoberturaHandler: XMLEventHandler {
     func finish(_ path: String) -> EvidenceState<CoverageSummary> {
         var result = summary
         if let (covered, valid) = statedLines { (result.linesCovered, result.linesValid) = (covered, valid) }
-        if let (covered, valid) = statedBranches { (result.branchesCovered, result.branchesValid) = (covered, valid) }
-        if result.lineRate == nil { return .missing("\(path) measures no line") }
-        return .ok(result)
-    }
-
-    private func number(_ text: XMLText?) throws -> Double? {
-        guard let text else { return nil }
-        let value = try text.decoded()
-        guard let number = Double(value.trimmingWhitespace()) else {
-            throw XMLError(.malformed, "'\(value)' is not a number", offset: text.raw.offset)
+        if let (covered, valid) = statedBranches {
+            (result.branchesCovered, result.branchesValid) = (covered, valid)
+            result.branchCountsStated = true
         }
-        return number
+        if result.branchesValid > Int(CoverageNumber.largestCount) || result.branchesCovered > Int(CoverageNumber.largestCount) {
+            return .unreadable("\(path): its branch totals exceed 2^53, which no real report reaches")
+        }
+        if result.lineRate == nil || statedLines?.1 == 0 { return .missing("\(path) measures no line") }
+        return .ok(result)
     }
 
     /// "50% (1/2)" → (1, 2).
@@ -152,6 +158,8 @@ public enum LcovReader {
         var parser = LcovParser()
         do {
             try LineReader.forEachLine(inFile: path) { try parser.consume($0) }
+        } catch let error as LcovCountError {
+            return .unreadable("\(path):\(error)")
         } catch {
             return .unreadable("\(path): \(error)")
         }
@@ -160,8 +168,12 @@ public enum LcovReader {
 
     public static func read(text: String) -> EvidenceState<CoverageSummary> {
         var parser = LcovParser()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            try? parser.consume(Substring(line))
+        do {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                try parser.consume(Substring(line))
+            }
+        } catch {
+            return .unreadable("<memory>:\(error)")
         }
         return parser.finish("<memory>")
     }
@@ -171,15 +183,24 @@ public enum LcovReader {
     }
 }
 
+/// A count in an lcov line that is not a whole number from 0 (lcov itself refuses negative counts).
+struct LcovCountError: Error, CustomStringConvertible {
+    var line: Int
+    var text: String
+    var description: String { "\(line): '\(text)' has a count that is not a whole number from 0" }
+}
+
 struct LcovParser {
     private var summary = CoverageSummary()
     private var records = 0
+    private var lineNumber = 0
     // The current record: explicit totals, and counts from DA/BRDA lines.
     private var lf: Int?, lh: Int?, brf: Int?, brh: Int?
     private var da = 0, daHit = 0, brda = 0, brdaHit = 0
     private var open = false
 
     mutating func consume(_ raw: Substring) throws {
+        lineNumber += 1
         let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
         guard let colon = line.firstIndex(of: ":") else {
             if line == "end_of_record" { close() }
@@ -189,29 +210,47 @@ struct LcovParser {
         let value = line[line.index(after: colon)...]
         open = true
         switch tag {
-        case "LF": lf = Int(value)
-        case "LH": lh = Int(value)
-        case "BRF": brf = Int(value)
-        case "BRH": brh = Int(value)
+        case "LF": lf = try count(value, line)
+        case "LH": lh = try count(value, line)
+        case "BRF": brf = try count(value, line)
+        case "BRH": brh = try count(value, line)
         case "DA":
-            let parts = value.split(separator: ",")
+            let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count >= 2 else { throw LcovCountError(line: lineNumber, text: String(line)) }
             da += 1
-            if parts.count >= 2, let hits = Int(parts[1]), hits > 0 { daHit += 1 }
+            if try count(parts[1], line) > 0 { daHit += 1 }
         case "BRDA":
-            let parts = value.split(separator: ",")
+            let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count >= 4 else { throw LcovCountError(line: lineNumber, text: String(line)) }
             brda += 1
-            if parts.count >= 4, let taken = Int(parts[3]), taken > 0 { brdaHit += 1 }
+            // "-": the branch's block never ran, which lcov writes instead of 0.
+            if parts[3] != "-", try count(parts[3], line) > 0 { brdaHit += 1 }
         default: break
         }
     }
 
+    /// A whole count from 0; digits beyond `Int` still count as "more than zero".
+    private func count(_ text: Substring, _ line: Substring) throws -> Int {
+        let digits = text.trimmingPrefix(while: { $0 == " " })
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw LcovCountError(line: lineNumber, text: String(line))
+        }
+        return Int(digits) ?? Int.max
+    }
+
+    /// Adds a record's totals; totals past 2^53 are not believable (and once overflowed `Int`:
+    /// `LF:9223372036854775807` twice crashed the reader, found by `make fuzz`).
     private mutating func close() {
         guard open else { return }
         records += 1
-        summary.linesValid += lf ?? da
-        summary.linesCovered += lh ?? daHit
-        summary.branchesValid += brf ?? brda
-        summary.branchesCovered += brh ?? brdaHit
+        let limit = Int(CoverageNumber.largestCount)
+        func add(_ total: inout Int, _ part: Int) {
+            total = part > limit - total ? limit + 1 : total + part
+        }
+        add(&summary.linesValid, lf ?? da)
+        add(&summary.linesCovered, lh ?? daHit)
+        add(&summary.branchesValid, brf ?? brda)
+        add(&summary.branchesCovered, brh ?? brdaHit)
         (lf, lh, brf, brh) = (nil, nil, nil, nil)
         (da, daHit, brda, brdaHit) = (0, 0, 0, 0)
         open = false
@@ -219,6 +258,10 @@ struct LcovParser {
 
     mutating func finish(_ path: String) -> EvidenceState<CoverageSummary> {
         close()
+        let limit = Int(CoverageNumber.largestCount)
+        if [summary.linesValid, summary.linesCovered, summary.branchesValid, summary.branchesCovered].contains(where: { $0 > limit }) {
+            return .unreadable("\(path): its line or branch totals exceed 2^53, which no real report reaches")
+        }
         guard records > 0 else { return .missing("\(path) holds no lcov record") }
         guard summary.linesValid > 0 else { return .missing("\(path) measures no line") }
         return .ok(summary)

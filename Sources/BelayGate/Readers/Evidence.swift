@@ -6,7 +6,11 @@ public enum EvidenceKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var metrics: [String] {
         switch self {
         case .junit: ["tests", "passed", "failed", "skipped", "flaky", "pass_rate"]
-        case .sarif: ["findings", "critical", "high_or_above", "medium_or_above", "errors"]
+        case .sarif:
+            [
+                "findings", "critical", "high_or_above", "medium_or_above", "errors",
+                "suppressed", "suppressed_error", "suppressed_warning", "suppressed_note",
+            ]
         case .cobertura, .lcov: ["line_rate", "branch_rate"]
         case .json: []
         }
@@ -43,10 +47,14 @@ extension EvidenceState: Equatable where Value: Equatable {}
 public struct EvidenceMetrics: Sendable, Hashable {
     public var values: [String: Double]
     public var notes: [String]
+    /// Why a metric is absent though the file was read (e.g. no branch measured), by metric name:
+    /// a criterion on it reports this reason as missing evidence.
+    public var unmeasured: [String: String]
 
-    public init(values: [String: Double] = [:], notes: [String] = []) {
+    public init(values: [String: Double] = [:], notes: [String] = [], unmeasured: [String: String] = [:]) {
         self.values = values
         self.notes = notes
+        self.unmeasured = unmeasured
     }
 }
 
@@ -82,11 +90,18 @@ enum EvidenceFile {
         return Int(info.st_size)
     }
 
-    /// "file:line:col: message" for an XML error.
+    /// "file:line:col: message" for an XML or JSON error.
     static func describe(_ error: Error, in path: String) -> String {
         if let xml = error as? XMLError {
             if let line = xml.line, let column = xml.column { return "\(path):\(line):\(column): \(xml.message)" }
             return "\(path): \(xml.message)"
+        }
+        if let json = error as? JSONError {
+            if let line = json.line, let column = json.column { return "\(path):\(line):\(column): \(json.explanation)" }
+            if json.code != .io, let (line, column) = XMLStream.lineColumn(ofOffset: json.offset, inFile: path) {
+                return "\(path):\(line):\(column): \(json.explanation)"
+            }
+            return "\(path): \(json.explanation)"
         }
         if let reader = error as? EvidenceReadError { return "\(path): \(reader.message)" }
         return "\(path): \(error)"

@@ -1,76 +1,43 @@
 import Foundation
 
-/// Security findings from SARIF 2.1.0 files.
-public struct SARIFSummary: Sendable, Hashable {
-    public var findings = 0
-    public var critical = 0
-    public var high = 0
-    public var medium = 0
-    public var low = 0
-    /// Findings whose level is `error`.
-    public var errors = 0
-    /// The first findings at high severity or above, as `severity ruleId: message (location)`.
-    public var worst: [String] = []
-
-    public init() {}
-
-    public var highOrAbove: Int { critical + high }
-    public var mediumOrAbove: Int { critical + high + medium }
-
-    public var metrics: EvidenceMetrics {
-        EvidenceMetrics(
-            values: [
-                "findings": Double(findings), "critical": Double(critical), "high_or_above": Double(highOrAbove),
-                "medium_or_above": Double(mediumOrAbove), "errors": Double(errors),
-            ],
-            notes: worst)
-    }
-
-    mutating func add(_ other: SARIFSummary, noteLimit: Int) {
-        findings += other.findings
-        critical += other.critical
-        high += other.high
-        medium += other.medium
-        low += other.low
-        errors += other.errors
-        worst += other.worst.prefix(max(0, noteLimit - worst.count))
-    }
-}
-
-/// How serious a finding is, in GitHub code scanning's bands.
-public enum SARIFSeverity: String, Sendable, Hashable, Comparable {
-    case none, low, medium, high, critical
-
-    /// GitHub's bands for `security-severity`: critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0.
-    public init(score: Double) {
-        self = score >= 9 ? .critical : score >= 7 ? .high : score >= 4 ? .medium : score > 0 ? .low : .none
-    }
-
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
-    private var rank: Int { [.none, .low, .medium, .high, .critical].firstIndex(of: self)! }
-}
-
-/// Reads SARIF 2.1.0: every run, with rule metadata from the driver and its extensions.
+/// Reads SARIF 2.1.0: every run, with rule metadata from the driver and its extensions, streamed.
 ///
 /// A result is a finding when its `kind` is fail/open/review (absent = fail) and no suppression
-/// with status `accepted` (or no status) covers it. Its level falls back to the rule's
-/// `defaultConfiguration.level`, then `warning`. Its severity comes from `security-severity`
-/// (result, then rule properties), else from severity tags, else from the level
-/// (error → high, warning → medium, note → low). A run whose invocation did not execute
-/// successfully makes the file unreadable: a scan that crashed is not a clean scan. A log with no
-/// run at all is missing evidence, like a JUnit file without testcases.
+/// covers it (`SuppressionRule`); suppressed results are counted apart, by level. Its level falls
+/// back to the rule's `defaultConfiguration.level`, then `warning`. Its severity comes from
+/// `security-severity` (result, then rule properties), else from severity tags, else from the level
+/// (error → high, warning → medium, note → low).
+///
+/// What is not a clean scan: a run whose invocation did not execute successfully, or whose
+/// `results` is not an array, makes the file unreadable; a run without `results` (absent or null:
+/// the tool produced none) and a log with no run are missing evidence.
+///
+/// Memory stays flat whatever the number of results: a first pass keeps only each run's `tool`
+/// and `invocations`; a second builds one result at a time. JSON is read strictly (`JSONTokenizer`).
 public enum SARIFReader {
-    public static func read(file path: String, noteLimit: Int = 20) -> EvidenceState<SARIFSummary> {
+    /// The largest single result, or a run's `tool` / `invocations`, held in memory at once.
+    static let maxValueBytes = 64 << 20
+
+    public static func read(file path: String, noteLimit: Int = 20, suppressions: SuppressionRule = SuppressionRule())
+        -> EvidenceState<SARIFSummary>
+    {
         if let empty: EvidenceState<SARIFSummary> = EvidenceFile.emptiness(path) { return empty }
-        guard let data = FileManager.default.contents(atPath: path) else { return .unreadable("\(path) cannot be read") }
-        return read(data: data, name: path, noteLimit: noteLimit)
+        do {
+            return try read(name: path, noteLimit: noteLimit, suppressions: suppressions) {
+                try ByteSource.file(path, chunkSize: JSONLimits.default.chunkSize)
+            }
+        } catch {
+            return .unreadable(EvidenceFile.describe(error, in: path))
+        }
     }
 
-    public static func read(files: [String], noteLimit: Int = 20) -> EvidenceState<SARIFSummary> {
+    public static func read(files: [String], noteLimit: Int = 20, suppressions: SuppressionRule = SuppressionRule())
+        -> EvidenceState<SARIFSummary>
+    {
         guard !files.isEmpty else { return .missing("no SARIF file matched") }
         var total = SARIFSummary()
         for file in files {
-            switch read(file: file, noteLimit: noteLimit) {
+            switch read(file: file, noteLimit: noteLimit, suppressions: suppressions) {
             case .ok(let summary): total.add(summary, noteLimit: noteLimit)
             case .missing(let reason): return .missing(reason)
             case .unreadable(let reason): return .unreadable(reason)
@@ -79,149 +46,133 @@ public enum SARIFReader {
         return .ok(total)
     }
 
-    public static func read(data: Data, name: String, noteLimit: Int = 20) -> EvidenceState<SARIFSummary> {
-        let object: Any
+    public static func read(data: Data, name: String, noteLimit: Int = 20, suppressions: SuppressionRule = SuppressionRule())
+        -> EvidenceState<SARIFSummary>
+    {
+        let bytes = [UInt8](data)
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            return try read(name: name, noteLimit: noteLimit, suppressions: suppressions) {
+                ByteSource.bytes(bytes, chunkSize: JSONLimits.default.chunkSize)
+            }
+        } catch var error as JSONError {
+            var counter = LineCounter()
+            bytes.withUnsafeBufferPointer { counter.feed($0, upTo: error.offset) }
+            (error.line, error.column) = (counter.line, counter.column)
+            return .unreadable("\(name):\(error)")
         } catch {
-            return .unreadable("\(name) is not valid JSON: \(jsonMessage(error))")
+            return .unreadable(EvidenceFile.describe(error, in: name))
         }
-        guard let log = object as? [String: Any], let runs = log["runs"] as? [Any] else {
-            return .unreadable("\(name) is not a SARIF log: it has no \"runs\" list")
-        }
-        if let version = log["version"] as? String, !version.hasPrefix("2.") {
-            return .unreadable("\(name) is SARIF \(version); only 2.1.0 is supported")
-        }
+    }
+
+    private static func read(
+        name: String, noteLimit: Int, suppressions: SuppressionRule, open: () throws -> ByteSource
+    ) throws -> EvidenceState<SARIFSummary> {
+        let survey = try SARIFSurvey.take(open())
+        if let problem = try survey.problem(name: name) { return problem }
+        var counter = SARIFResultCounter(runs: survey.runs, noteLimit: noteLimit, suppressions: suppressions)
+        _ = try SARIFLogWalker.walk(
+            try open(),
+            top: { _, first, tokenizer in try tokenizer.skip(from: first) },
+            run: { run, key, first, tokenizer in
+                guard key == "results", first == .beginArray else { return try tokenizer.skip(from: first) }
+                var index = 0
+                while true {
+                    let token = try tokenizer.next()
+                    if token == .endArray { break }
+                    let result = try tokenizer.value(
+                        from: token, maxBytes: maxValueBytes, what: "runs[\(run)].results[\(index)]")
+                    counter.count(result, run: run)
+                    index += 1
+                }
+            })
+        return .ok(counter.summary)
+    }
+}
+
+/// The first pass over a SARIF log: its version, and each run's tool, invocations and the shape
+/// of its `results`, without keeping any result.
+struct SARIFSurvey {
+    enum ResultsShape { case absent, null, array, other(kind: String, offset: Int) }
+
+    struct Run {
+        var tool: JSONValue?
+        var invocations: JSONValue?
+        var results = ResultsShape.absent
+    }
+
+    var version: String?
+    var runs: [Run] = []
+    var hasRuns = false
+
+    static func take(_ source: ByteSource) throws -> SARIFSurvey {
+        var survey = SARIFSurvey()
+        let count = try SARIFLogWalker.walk(
+            source,
+            top: { key, first, tokenizer in
+                if key == "version", case .string(let text) = first { survey.version = text }
+                try tokenizer.skip(from: first)
+            },
+            run: { index, key, first, tokenizer in
+                while survey.runs.count <= index { survey.runs.append(Run()) }
+                switch key {
+                case "tool":
+                    survey.runs[index].tool = try tokenizer.value(from: first, maxBytes: SARIFReader.maxValueBytes, what: "runs[\(index)].tool")
+                case "invocations":
+                    survey.runs[index].invocations = try tokenizer.value(
+                        from: first, maxBytes: SARIFReader.maxValueBytes, what: "runs[\(index)].invocations")
+                case "results":
+                    switch first {
+                    case .beginArray: survey.runs[index].results = .array
+                    case .null: survey.runs[index].results = .null
+                    default:
+                        let offset = tokenizer.tokenOffset
+                        let kind = try tokenizer.value(from: first, maxBytes: SARIFReader.maxValueBytes, what: "results").kindName
+                        survey.runs[index].results = .other(kind: kind, offset: offset)
+                        return
+                    }
+                    try tokenizer.skip(from: first)
+                default:
+                    try tokenizer.skip(from: first)
+                }
+            })
+        survey.hasRuns = count != nil
+        if let count { while survey.runs.count < count { survey.runs.append(Run()) } }
+        return survey
+    }
+
+    /// Why the log cannot count as a scan, if it cannot: unreadable problems before missing ones.
+    func problem(name: String) throws -> EvidenceState<SARIFSummary>? {
+        guard hasRuns else { throw JSONError(.wrongShape, "not a SARIF log: it has no \"runs\" list", offset: 0) }
+        if let version, !version.hasPrefix("2.") { return .unreadable("\(name) is SARIF \(version); only 2.1.0 is supported") }
         // No run means no scan was recorded: empty evidence, never a clean scan.
         if runs.isEmpty { return .missing("\(name) has no runs: it records no scan") }
-        var summary = SARIFSummary()
-        for (index, runObject) in runs.enumerated() {
-            guard let run = runObject as? [String: Any] else {
-                return .unreadable("\(name): runs[\(index)] is not an object")
-            }
+        for (index, run) in runs.enumerated() {
             if let failure = executionFailure(run) {
                 return .unreadable("\(name): runs[\(index)] (\(toolName(run))) did not complete: \(failure)")
             }
-            count(run, into: &summary, noteLimit: noteLimit)
-        }
-        return .ok(summary)
-    }
-
-    private static func jsonMessage(_ error: Error) -> String {
-        let ns = error as NSError
-        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
-    }
-
-    private static func toolName(_ run: [String: Any]) -> String {
-        ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["name"] as? String ?? "unnamed tool"
-    }
-
-    private static func executionFailure(_ run: [String: Any]) -> String? {
-        for case let invocation as [String: Any] in run["invocations"] as? [Any] ?? [] {
-            guard let ok = invocation["executionSuccessful"] as? Bool, !ok else { continue }
-            let notes = (invocation["toolExecutionNotifications"] as? [Any] ?? []).compactMap {
-                (($0 as? [String: Any])?["message"] as? [String: Any])?["text"] as? String
+            if case .other(let kind, let offset) = run.results {
+                throw JSONError(.wrongShape, "runs[\(index)].results is \(kind), not an array", offset: offset)
             }
+        }
+        // SARIF 2.1.0 §3.14.23: absent or null results mean the tool produced none (it failed); a clean scan writes [].
+        for (index, run) in runs.enumerated() {
+            switch run.results {
+            case .absent, .null:
+                return .missing("\(name): runs[\(index)] (\(toolName(run))) has no results: the tool produced no results")
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private func toolName(_ run: Run) -> String { run.tool?["driver"]?["name"]?.string ?? "unnamed tool" }
+
+    private func executionFailure(_ run: Run) -> String? {
+        for invocation in run.invocations?.array ?? [] {
+            guard invocation["executionSuccessful"]?.bool == false else { continue }
+            let notes = (invocation["toolExecutionNotifications"]?.array ?? []).compactMap { $0["message"]?["text"]?.string }
             return "executionSuccessful is false" + (notes.first.map { " (\($0))" } ?? "")
         }
         return nil
-    }
-
-    /// Rules of the driver (component index -1 here) and of each extension.
-    private struct Rules {
-        var driver: [[String: Any]] = []
-        var extensions: [[[String: Any]]] = []
-
-        init(_ run: [String: Any]) {
-            let tool = run["tool"] as? [String: Any] ?? [:]
-            driver = ((tool["driver"] as? [String: Any])?["rules"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
-            extensions = (tool["extensions"] as? [Any] ?? []).map {
-                (($0 as? [String: Any])?["rules"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
-            }
-        }
-
-        func rule(for result: [String: Any]) -> [String: Any]? {
-            let reference = result["rule"] as? [String: Any]
-            let index = (reference?["index"] as? Int) ?? (result["ruleIndex"] as? Int)
-            let component = ((reference?["toolComponent"] as? [String: Any])?["index"] as? Int)
-            let list = component.flatMap { $0 >= 0 && $0 < extensions.count ? extensions[$0] : nil } ?? driver
-            if let index, index >= 0, index < list.count { return list[index] }
-            guard let id = (result["ruleId"] as? String) ?? (reference?["id"] as? String) else { return nil }
-            for candidate in [driver] + extensions {
-                if let rule = candidate.first(where: { $0["id"] as? String == id }) { return rule }
-            }
-            return nil
-        }
-    }
-
-    private static func count(_ run: [String: Any], into summary: inout SARIFSummary, noteLimit: Int) {
-        let rules = Rules(run)
-        for case let result as [String: Any] in run["results"] as? [Any] ?? [] {
-            let kind = result["kind"] as? String ?? "fail"
-            guard ["fail", "open", "review"].contains(kind), !isSuppressed(result) else { continue }
-            let rule = rules.rule(for: result)
-            let level = result["level"] as? String
-                ?? ((rule?["defaultConfiguration"] as? [String: Any])?["level"] as? String)
-                ?? "warning"
-            let severity = self.severity(result: result, rule: rule, level: level)
-            summary.findings += 1
-            if level == "error" { summary.errors += 1 }
-            switch severity {
-            case .critical: summary.critical += 1
-            case .high: summary.high += 1
-            case .medium: summary.medium += 1
-            case .low: summary.low += 1
-            case .none: break
-            }
-            if severity >= .high, summary.worst.count < noteLimit {
-                summary.worst.append(describe(result, severity: severity))
-            }
-        }
-    }
-
-    /// Suppressed when any suppression is accepted or has no status (underReview / rejected do not count).
-    private static func isSuppressed(_ result: [String: Any]) -> Bool {
-        (result["suppressions"] as? [Any] ?? []).contains { item in
-            let status = (item as? [String: Any])?["status"] as? String
-            return status == nil || status == "accepted"
-        }
-    }
-
-    static func severity(result: [String: Any], rule: [String: Any]?, level: String) -> SARIFSeverity {
-        let resultProperties = result["properties"] as? [String: Any] ?? [:]
-        let ruleProperties = rule?["properties"] as? [String: Any] ?? [:]
-        for properties in [resultProperties, ruleProperties] {
-            if let score = number(properties["security-severity"]) { return SARIFSeverity(score: score) }
-        }
-        let tags = (resultProperties["tags"] as? [Any] ?? []) + (ruleProperties["tags"] as? [Any] ?? [])
-        let tagged = tags.compactMap { ($0 as? String).flatMap { SARIFSeverity(rawValue: $0.lowercased()) } }
-            .filter { $0 != .none }
-        if let highest = tagged.max() { return highest }
-        switch level {
-        case "error": return .high
-        case "warning": return .medium
-        case "note": return .low
-        default: return .none
-        }
-    }
-
-    private static func number(_ value: Any?) -> Double? {
-        if let text = value as? String { return Double(text.trimmingCharacters(in: .whitespaces)) }
-        if let number = value as? NSNumber, String(cString: number.objCType) != "c" { return number.doubleValue }
-        return nil
-    }
-
-    private static func describe(_ result: [String: Any], severity: SARIFSeverity) -> String {
-        let rule = result["ruleId"] as? String ?? "unknown-rule"
-        let message = ((result["message"] as? [String: Any])?["text"] as? String).map { firstLine($0, limit: 160) } ?? ""
-        var text = "\(severity.rawValue) \(rule): \(message)"
-        if let location = (result["locations"] as? [Any])?.first as? [String: Any],
-            let physical = location["physicalLocation"] as? [String: Any],
-            let uri = (physical["artifactLocation"] as? [String: Any])?["uri"] as? String
-        {
-            let line = (physical["region"] as? [String: Any])?["startLine"] as? Int
-            text += " (\(uri)\(line.map { ":\($0)" } ?? ""))"
-        }
-        return text
     }
 }

@@ -1,6 +1,6 @@
 import BelaySupport
 
-/// The JSON report of DESIGN §6: exactly `decision`, `criteria` and `evidence` at the top, and
+/// The JSON report described in docs/gate.md: exactly `decision`, `criteria` and `evidence` at the top, and
 /// `id`, `status`, `key`, `value`, `threshold`, `message` for each criterion.
 ///
 /// `value` is a number (a rehearsal's is `true`/`false`) or `null` when evidence is missing;

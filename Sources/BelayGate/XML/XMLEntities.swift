@@ -36,6 +36,19 @@ enum XMLEntities {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The length of the reference starting with the `&` at `start` (through its `;`); throws when
+    /// it is not a predefined entity or a valid character reference.
+    static func referenceLength(_ start: UnsafePointer<UInt8>, available: Int, offset: Int) throws -> Int {
+        var j = 1
+        while j < available, start[j] != 0x3B, j < 40 { j += 1 }  // ';'
+        guard j < available, start[j] == 0x3B else {
+            throw XMLError(.malformed, "'&' must start an entity reference ending in ';' (write &amp; for a literal '&')",
+                           offset: offset)
+        }
+        _ = try reference(Array(UnsafeBufferPointer(start: start + 1, count: j - 1)), offset: offset)
+        return j + 1
+    }
+
     private static func reference(_ name: [UInt8], offset: Int) throws -> Unicode.Scalar? {
         switch name {
         case Array("lt".utf8): return "<"

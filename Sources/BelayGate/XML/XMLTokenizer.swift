@@ -129,11 +129,13 @@ struct XMLTokenizer {
             switch mode {
             case .cdata:
                 if let close = find(0x5D, 0x5D, 0x3E, from: p) {  // ]]>
+                    try XMLWellFormedness.checkNoNUL(b + p, count: close - p, offset: origin + p)
                     if handler.wantsText, close > p { try handler.text(text(p, close, cdata: true)) }
                     p = close + 3
                     mode = .content
                 } else {
                     let safe = utf8Boundary(p, max(p, n - 2))
+                    try XMLWellFormedness.checkNoNUL(b + p, count: safe - p, offset: origin + p)
                     if handler.wantsText, safe > p { try handler.text(text(p, safe, cdata: true)) }
                     return safe
                 }
@@ -185,8 +187,9 @@ struct XMLTokenizer {
                     rootClosed ? "text after the end of the root element" : "text before the root element",
                     offset: origin + i)
             }
-        } else if handler.wantsText {
-            try handler.text(text(from, to, cdata: false))
+        } else {
+            try XMLWellFormedness.checkText(buffer + from, count: to - from, offset: origin + from)
+            if handler.wantsText { try handler.text(text(from, to, cdata: false)) }
         }
     }
 
@@ -283,6 +286,7 @@ struct XMLTokenizer {
             i += 1
             guard let hit = memchr(b + i, Int32(quote), n - i) else { return nil }
             let close = UnsafeMutablePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - b
+            try XMLWellFormedness.checkAttributeValue(b + i, count: close - i, offset: origin + i)
             spans.append(AttributeSpan(
                 nameStart: attributeStart - p, nameCount: attributeEnd - attributeStart,
                 valueStart: i - p, valueCount: close - i))
@@ -291,6 +295,7 @@ struct XMLTokenizer {
         if rootClosed {
             throw XMLError(.malformed, "a second root element; a document has exactly one", offset: origin + p)
         }
+        try XMLWellFormedness.checkUniqueAttributes(spans, tag: b + p, offset: origin + p)
         sawRoot = true
         if nameStarts.count >= limits.maxDepth {
             throw XMLError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth) levels", offset: origin + p)
