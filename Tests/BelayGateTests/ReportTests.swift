@@ -121,7 +121,7 @@ import Testing
             let unknown = try #require(throws: GateError.self) {
                 try evaluator.evaluate(overrides: EvidenceOverrides(bySource: ["test": ["x"]]))
             }
-            #expect(unknown.message.contains("did you mean 'tests'?"))
+            #expect(unknown.problem == .unknownSource("test", suggestion: "tests", declared: ["tests", "coverage", "perf"]))
         }
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 public struct EvidenceOverrides: Sendable, Hashable {
     /// What relative patterns here are resolved against (the current directory for the CLI).
     public var directory: String
-    /// `--evidence NAME=GLOB`: patterns for a source by name.
+    /// Patterns for a source by name.
     public var bySource: [String: [String]]
-    /// `--junit`, `--sarif`, `--cobertura`, `--lcov`, `--metrics`: patterns for the one source of a kind.
+    /// Patterns for the one source of a kind.
     public var byKind: [EvidenceKind: [String]]
 
     public init(
@@ -23,7 +23,7 @@ public struct EvidenceOverrides: Sendable, Hashable {
     /// Parses `NAME=GLOB`.
     public static func parseAssignment(_ text: String) throws(GateError) -> (source: String, pattern: String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-            throw GateError(.unknownSource, "--evidence expects SOURCE=GLOB, got '\(text)'")
+            throw GateError(.unknownSource, .malformedAssignment(text))
         }
         return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }

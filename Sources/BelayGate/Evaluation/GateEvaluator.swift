@@ -1,3 +1,4 @@
+import BelaySupport
 import Foundation
 
 /// Reads a policy's evidence and decides PROCEED, CONDITIONAL_PROCEED or BLOCK (see docs/gate.md).
@@ -43,20 +44,15 @@ public struct GateEvaluator: Sendable {
         for (kind, patterns) in overrides.byKind.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !patterns.isEmpty {
             let matching = policy.sources.filter { $0.kind == kind }
             guard matching.count == 1 else {
-                let flag = kind == .json ? "--metrics" : "--\(kind.rawValue)"
-                throw GateError(
-                    .ambiguousOverride,
-                    matching.isEmpty
-                        ? "\(flag) was given but the policy has no \(kind.rawValue) source; declare one under inputs:"
-                        : "\(flag) is ambiguous: the policy has \(matching.count) \(kind.rawValue) sources (\(matching.map(\.name).joined(separator: ", "))); use --evidence SOURCE=GLOB")
+                throw GateError(.ambiguousOverride, .kindNotSingle(kind, sources: matching.map(\.name)))
             }
             replaced[matching[0].name, default: []] += patterns
         }
         for (name, patterns) in overrides.bySource.sorted(by: { $0.key < $1.key }) {
             guard policy.source(named: name) != nil else {
                 let names = policy.sources.map(\.name)
-                let hint = BelaySupportSuggestion.closest(to: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw GateError(.unknownSource, "--evidence names unknown source '\(name)'\(hint); the policy declares: \(names.joined(separator: ", "))")
+                throw GateError(.unknownSource, .unknownSource(
+                    name, suggestion: Suggestion.closest(to: name, among: names), declared: names))
             }
             replaced[name, default: []] += patterns
         }
@@ -179,7 +175,7 @@ public struct GateEvaluator: Sendable {
             id: criterion.id, status: .missing, key: criterion.key, value: nil, thresholds: Thresholds(),
             isRehearsal: true, measure: "rehearsal", message: "")
         guard let found else {
-            result.message = "evidence missing: no rehearsal recorded; run `belay rehearse` on the playbook"
+            result.message = "evidence missing: no rehearsal recorded; rehearse the playbook first"
             return result
         }
         result.value = .succeeded(found.succeeded)
@@ -198,7 +194,7 @@ public struct GateEvaluator: Sendable {
             }
             if now.timeIntervalSince(finished) > limit {
                 result.status = .fail
-                result.message = "the last successful rehearsal\(run) is older than max_age \(DurationFormatter.text(maxAge))"
+                result.message = "the last successful rehearsal\(run) is older than max_age \(DurationFormat.format(maxAge))"
                 return result
             }
         }
@@ -244,12 +240,4 @@ public struct GateEvaluator: Sendable {
         }
         return reasons
     }
-}
-
-import BelaySupport
-
-typealias BelaySupportSuggestion = Suggestion
-
-enum DurationFormatter {
-    static func text(_ duration: Duration) -> String { DurationFormat.format(duration) }
 }

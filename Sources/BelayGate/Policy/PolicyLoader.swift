@@ -8,7 +8,7 @@ extension GatePolicy {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DiagnosticsError([
                 Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the policy file",
-                           hint: "check the path given to --policy")
+                           hint: "check the policy's path")
             ])
         }
         let folder = (path as NSString).deletingLastPathComponent
@@ -139,7 +139,7 @@ private struct PolicyLoader {
             for other in ["source", "metric", "path", "max", "min", "warn_above", "warn_below"] {
                 if let keyNode = fields.keyNode(other) {
                     reader.error("\(what) is a rehearsal criterion; '\(other)' does not apply to it", at: keyNode,
-                                 hint: "a rehearsal criterion passes when the last `belay rehearse` succeeded")
+                                 hint: "a rehearsal criterion passes when the last rehearsal of the playbook succeeded")
                 }
             }
             let maxAge = fields["max_age"].flatMap { reader.duration($0, "\(what): max_age") }

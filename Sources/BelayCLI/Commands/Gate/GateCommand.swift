@@ -98,7 +98,7 @@ struct GateCommand: ParsableCommand {
                 policy: loaded, today: .today(), playbook: playbook, rehearsal: rehearsal
             ).evaluate(overrides: overrides)
         } catch {
-            throw usageError(error.description)
+            throw usageError(GateErrorText.text(for: error))
         }
         let rendered = report.render(reportFormat)
         if let output {
