@@ -16,6 +16,8 @@ struct InspectCommand: AsyncParsableCommand {
             (succeeded, failed, skipped, or resolved by hand, with who and why). Then the files the \
             phase changed (as `belay diff`), and where `belay resume` would start for this run.
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay inspect 20261121-153012-a3f9 release
               belay inspect release-42 migrate --workspace /srv/site --json

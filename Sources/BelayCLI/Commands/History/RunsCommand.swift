@@ -14,6 +14,8 @@ struct RunsCommand: ParsableCommand {
             "playbook", "status", "started", "duration_ms", "environment", "vars", "by", \
             "approved_by"} ([] when there are no runs).
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay runs
               belay runs --workspace playbooks/quickstart
