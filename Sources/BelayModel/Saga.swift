@@ -47,6 +47,8 @@ public struct Saga: Sendable {
     public var sourcePath: String?
     /// The environment the values were chosen for (journaled, so `resume` chooses it again).
     public var environment: String?
+    /// The lock name the chosen environment gives (journaled; a shared lock store can key on it).
+    public var lockName: String?
     /// Vars whose values a run's history shows (a version, a target).
     public var shownVars: [String] = []
 

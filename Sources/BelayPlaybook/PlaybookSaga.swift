@@ -21,6 +21,7 @@ extension Saga {
         self.sourcePath = sourcePath
         self.environment = playbook.resolution.environment
         self.shownVars = playbook.shownVars
+        self.lockName = playbook.lockName
     }
 }
 

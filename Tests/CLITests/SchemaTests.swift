@@ -33,7 +33,7 @@ import Testing
             try #require(schema.status == 0)
             try scratch.write("\(format).json", schema.stdout)
         }
-        let script = Tool.repositoryRoot.appendingPathComponent("Tests/CLITests/Schema/check_schemas.py").path
+        let script = Tool.repositoryRoot.appendingPathComponent("Tests/Schema/check_schemas.py").path
         let paths = files.map { Tool.repositoryRoot.appendingPathComponent($0).path }
         let result = try Tool.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, scratch.url("playbook.json").path, scratch.url("policy.json").path] + paths,

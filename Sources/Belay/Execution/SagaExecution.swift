@@ -114,6 +114,7 @@ final class SagaExecution: Sendable {
             started.vars = saga.vars.isEmpty ? nil : saga.vars
             started.source = saga.sourcePath
             started.environment = saga.environment
+            started.lock = saga.lockName
             started.shown = saga.shownVars.isEmpty ? nil : saga.shownVars
             started.by = ApprovalIdentity.currentUser
             started.pid = getpid()

@@ -27,6 +27,7 @@ extension JournalEvent {
         }
         add(.source, source)
         add(.environment, environment)
+        add(.lock, lock)
         if let shown { members.append((CodingKeys.shown.stringValue, .array(shown.map(JSONText.string)))) }
         add(.phase, phase)
         add(.step, step)
