@@ -1,5 +1,6 @@
 import ArgumentParser
 import Belay
+import BelaySupport
 import Foundation
 
 /// The `belay` command line; the `belay` executable only calls `launch()`.
@@ -21,7 +22,7 @@ public struct BelayCommand: AsyncParsableCommand {
         version: BelayVersion.current,
         subcommands: [
             // Author and check a playbook.
-            ValidateCommand.self, PlanCommand.self,
+            InitCommand.self, ValidateCommand.self, PlanCommand.self, SchemaCommand.self,
             // Run and operate.
             RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self,
             RollbackCommand.self, ResolveCommand.self, LogCommand.self, PointsCommand.self, DiffCommand.self, InspectCommand.self,
@@ -47,11 +48,26 @@ public struct BelayCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            if let unknown = unknownSubcommand() {
+                let names = configuration.subcommands.map { $0._commandName }
+                let hint = Suggestion.hint(for: unknown, among: names) ?? "commands: \(names.joined(separator: ", "))"
+                Terminal.printError("belay: '\(unknown)' is not a belay command; \(hint) (see `belay --help`)")
+                Foundation.exit(2)
+            }
             if exitCode(for: error) == .validationFailure {
                 Terminal.printError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+
+    /// The first argument when it is a word that names no subcommand (`belay rnu`): ArgumentParser
+    /// only says "unexpected argument", so the did-you-mean is added here.
+    private static func unknownSubcommand() -> String? {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help" else { return nil }
+        let names = configuration.subcommands.map { $0._commandName }
+        return names.contains(first) ? nil : first
     }
 }

@@ -45,6 +45,12 @@ public struct Saga: Sendable {
     public var source: String?
     /// The playbook file (journaled, so `resume` can tell whether it changed since).
     public var sourcePath: String?
+    /// The environment the values were chosen for (journaled, so `resume` chooses it again).
+    public var environment: String?
+    /// The lock name the chosen environment gives (journaled; a shared lock store can key on it).
+    public var lockName: String?
+    /// Vars whose values a run's history shows (a version, a target).
+    public var shownVars: [String] = []
 
     public init(
         _ name: String, description: String? = nil, vars: [String: String] = [:], env: [String: String] = [:],

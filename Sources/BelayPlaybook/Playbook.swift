@@ -18,6 +18,12 @@ public struct Playbook: Sendable, Hashable {
     public var defaults: Defaults
     /// Phases in file order; `executionOrder()` gives the order they run in.
     public var phases: [PlaybookPhase]
+    /// Named sets of values (staging, production), in file order; one may be chosen per run.
+    public var environments: [PlaybookEnvironment] = []
+    /// What the values were resolved for: the chosen environment, and where each var came from.
+    public var resolution = VariableResolution()
+    /// Vars declared with `show: true`: the key values a run's history lists (a version, a target).
+    public var shownVars: [String] = []
 
     public init(
         name: String, description: String? = nil, workspace: String? = nil, vars: [Variable] = [],

@@ -3,7 +3,8 @@ import BelaySupport
 import Yams
 
 /// The checks that need the whole playbook: unique ids, `needs` that name real phases and form no
-/// cycle, placeholders that name declared variables and earlier steps, and overrides of variables.
+/// cycle, placeholders that name declared variables and earlier steps (values from outside are
+/// `VariableResolver`'s job).
 struct PlaybookChecks {
     let reader: YAMLReader
     let draft: PlaybookDraft
@@ -14,12 +15,11 @@ struct PlaybookChecks {
         self.draft = draft
     }
 
-    mutating func run(overrides: [String: String], label: String) {
+    mutating func run() {
         checkUniqueIDs()
         checkNeeds()
         let hasCycle = checkCycles()
         checkPlaceholders(order: hasCycle ? nil : PhaseGraph(draft.playbook).order())
-        checkOverrides(overrides, label: label)
     }
 
     // MARK: Ids
@@ -181,20 +181,6 @@ struct PlaybookChecks {
             )
         }
         return nil
-    }
-
-    // MARK: Overrides
-
-    /// Overrides may only set declared variables: a misspelt one would otherwise be silently ignored
-    /// and the run would deploy the default.
-    private mutating func checkOverrides(_ overrides: [String: String], label: String) {
-        let variables = draft.playbook.vars.map(\.name)
-        for name in overrides.keys.sorted() where !variables.contains(name) {
-            error(
-                "\(label) \(name) sets a variable the playbook does not declare", at: draft.varsAnchor,
-                hint: Suggestion.hint(for: name, among: variables)
-                    ?? "declare it under vars: with a default value")
-        }
     }
 
     // MARK: Locations

@@ -36,7 +36,13 @@ public enum PlaybookLoader {
     public static func load(
         text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
     ) throws(DiagnosticsError) -> Playbook {
-        let analysis = analyze(text: text, file: file, overrides: overrides, overrideLabel: overrideLabel)
+        try load(text: text, file: file, sources: VariableSources(overrides: overrides, labels: .init(override: overrideLabel)))
+    }
+
+    /// Loads a playbook with its values resolved from `sources` (an environment, vars files,
+    /// overrides); a var set nowhere is an error.
+    public static func load(text: String, file: String, sources: VariableSources) throws(DiagnosticsError) -> Playbook {
+        let analysis = analyze(text: text, file: file, sources: sources)
         guard let playbook = analysis.playbook else { throw DiagnosticsError(analysis.diagnostics) }
         return playbook
     }
@@ -46,35 +52,38 @@ public enum PlaybookLoader {
         analyze(text: text, file: file).diagnostics
     }
 
-    /// Both results of one pass, for callers that report warnings and also use the model.
     public static func analyze(
-        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
+        text: String, file: String, overrides: [String: String], overrideLabel: String = "the override"
     ) -> Analysis {
+        analyze(text: text, file: file, sources: VariableSources(overrides: overrides, labels: .init(override: overrideLabel)))
+    }
+
+    /// Both results of one pass, for callers that report warnings and also use the model. Without
+    /// `sources` the file alone is checked (a var set nowhere is a warning, since a run may set it).
+    public static func analyze(text: String, file: String, sources: VariableSources? = nil) -> Analysis {
         let reader = YAMLReader(file: file, text: text)
         guard let draft = PlaybookParser(reader: reader).parse() else {
             return Analysis(playbook: nil, diagnostics: sorted(reader.diagnostics.map(explainingTabs)))
         }
         var checks = PlaybookChecks(reader: reader, draft: draft)
-        checks.run(overrides: overrides, label: overrideLabel)
-        let diagnostics = sorted(reader.diagnostics + checks.diagnostics)
+        checks.run()
+        var resolver = VariableResolver(reader: reader, draft: draft)
+        let playbook = resolver.resolve(sources)
+        let diagnostics = sorted(reader.diagnostics + checks.diagnostics) + resolver.fileDiagnostics
         guard !diagnostics.contains(where: { $0.severity == .error }) else {
             return Analysis(playbook: nil, diagnostics: diagnostics)
-        }
-        var playbook = draft.playbook
-        for index in playbook.vars.indices {
-            if let value = overrides[playbook.vars[index].name] { playbook.vars[index].value = value }
         }
         return Analysis(playbook: playbook, diagnostics: diagnostics)
     }
 
     /// The file's text, or a diagnostic saying why it could not be read.
-    public static func read(_ path: String) throws(DiagnosticsError) -> String {
+    public static func read(_ path: String, what: String = "playbook") throws(DiagnosticsError) -> String {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let text = String(data: data, encoding: .utf8) else {
                 throw DiagnosticsError([
                     Diagnostic(
-                        at: SourceLocation(file: path, line: 1, column: 1), "the playbook is not UTF-8 text",
+                        at: SourceLocation(file: path, line: 1, column: 1), "the \(what) file is not UTF-8 text",
                         hint: "save the file as UTF-8")
                 ])
             }
@@ -86,7 +95,7 @@ public enum PlaybookLoader {
             throw DiagnosticsError([
                 Diagnostic(
                     at: SourceLocation(file: path, line: 1, column: 1),
-                    exists ? "cannot read the playbook: \(error.localizedDescription)" : "no such playbook file",
+                    exists ? "cannot read the \(what) file: \(error.localizedDescription)" : "no such \(what) file",
                     hint: exists ? "check the file's permissions" : "check the path")
             ])
         }

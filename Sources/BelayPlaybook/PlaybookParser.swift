@@ -19,9 +19,9 @@ struct PlaybookParser {
         if let node = fields["workspace"] { playbook.workspace = nonEmptyString(node, "workspace") }
 
         var variableNodes: [String: Node] = [:]
+        var unsetVariables: Set<String> = []
         if let node = fields["vars"] {
-            let entries = mapping(node, "vars")
-            for entry in entries {
+            for entry in variableEntries(node, "vars") {
                 if !Identifier.isVariableName(entry.key) {
                     reader.error(
                         "variable name '\(entry.key)' is not valid", at: entry.node,
@@ -34,24 +34,18 @@ struct PlaybookParser {
                         at: entry.node, hint: "rename one of them")
                 }
                 variableNodes[entry.key] = entry.node
-                playbook.vars.append(Variable(entry.key, entry.value))
+                playbook.vars.append(Variable(entry.key, entry.value ?? ""))
+                if entry.value == nil { unsetVariables.insert(entry.key) }
+                if entry.show { playbook.shownVars.append(entry.key) }
             }
         }
-        if let node = fields["secrets"] {
-            for (name, item) in reader.stringList(node, "secrets") ?? [] {
-                checkEnvironmentName(name, at: item, what: "secret")
-                playbook.secrets.append(name)
-            }
-        }
-        if let node = fields["env"] {
-            for entry in mapping(node, "env") {
-                checkEnvironmentName(entry.key, at: entry.node, what: "env")
-                if entry.key.hasPrefix("BELAY_") {
-                    reader.warning(
-                        "env '\(entry.key)' uses the BELAY_ prefix, which Belay sets itself", at: entry.node,
-                        hint: "Belay's own value wins; choose another name")
-                }
-                playbook.env.append(Variable(entry.key, entry.value))
+        if let node = fields["secrets"] { playbook.secrets = secrets(node) }
+        if let node = fields["env"] { playbook.env = envEntries(node, "env") }
+        var environmentSources: [EnvironmentSource] = []
+        if let node = fields["environments"] {
+            for (environment, source) in environments(node) {
+                playbook.environments.append(environment)
+                environmentSources.append(source)
             }
         }
         if let node = fields["defaults"] { playbook.defaults = defaults(node) }
@@ -69,10 +63,36 @@ struct PlaybookParser {
         }
         return PlaybookDraft(
             playbook: playbook, phases: phaseSources, variableNodes: variableNodes,
-            varsAnchor: fields.keyNode("vars") ?? root)
+            varsAnchor: fields.keyNode("vars") ?? root, unsetVariables: unsetVariables,
+            environments: environmentSources, environmentsAnchor: fields.keyNode("environments") ?? root)
     }
 
     // MARK: Parts
+
+    /// `secrets:` names, of the playbook or of an environment.
+    func secrets(_ node: Node) -> [String] {
+        var names: [String] = []
+        for (name, item) in reader.stringList(node, "secrets") ?? [] {
+            checkEnvironmentName(name, at: item, what: "secret")
+            names.append(name)
+        }
+        return names
+    }
+
+    /// `env:` entries, of the playbook or of an environment.
+    func envEntries(_ node: Node, _ what: String) -> [Variable] {
+        var entries: [Variable] = []
+        for entry in mapping(node, what) {
+            checkEnvironmentName(entry.key, at: entry.node, what: "env")
+            if entry.key.hasPrefix("BELAY_") {
+                reader.warning(
+                    "env '\(entry.key)' uses the BELAY_ prefix, which Belay sets itself", at: entry.node,
+                    hint: "Belay's own value wins; choose another name")
+            }
+            entries.append(Variable(entry.key, entry.value))
+        }
+        return entries
+    }
 
     private func defaults(_ node: Node) -> Defaults {
         var result = Defaults()
@@ -293,7 +313,7 @@ struct PlaybookParser {
     /// `reader.mapping` with the required-key check done here: a missing key is not reported when an
     /// unknown key is its likely misspelling (`step:` for `steps:`), which is already reported with
     /// "did you mean".
-    private func fields(_ node: Node, _ what: String, allowed: [String], required: [String]) -> Fields? {
+    func fields(_ node: Node, _ what: String, allowed: [String], required: [String]) -> Fields? {
         guard let fields = reader.mapping(node, what, allowed: allowed) else { return nil }
         let misspelt = misspeltKeys(node, allowed: allowed)
         for key in required where !fields.has(key) && !misspelt.contains(key) {
@@ -315,7 +335,7 @@ struct PlaybookParser {
 
     // MARK: Values
 
-    private func nonEmptyString(_ node: Node, _ what: String) -> String? {
+    func nonEmptyString(_ node: Node, _ what: String) -> String? {
         guard let text = reader.string(node, what) else { return nil }
         if text.trimmingWhitespace().isEmpty {
             reader.error("\(what) is empty", at: node)
@@ -345,13 +365,13 @@ struct PlaybookParser {
         return nil
     }
 
-    private func mapping(_ node: Node, _ what: String) -> [(key: String, value: String, node: Node)] {
+    func mapping(_ node: Node, _ what: String) -> [(key: String, value: String, node: Node)] {
         if reader.isNull(node) { return [] }
         return reader.stringMap(node, what) ?? []
     }
 
     @discardableResult
-    private func checkID(_ id: String, at node: Node, what: String) -> Bool {
+    func checkID(_ id: String, at node: Node, what: String) -> Bool {
         guard Identifier.isValidID(id) else {
             let lowered = id.lowercased().map { $0 == " " || $0 == "." ? "-" : $0 }
             let fixed = String(lowered)
@@ -364,7 +384,7 @@ struct PlaybookParser {
         return true
     }
 
-    private func checkEnvironmentName(_ name: String, at node: Node, what: String) {
+    func checkEnvironmentName(_ name: String, at node: Node, what: String) {
         guard !Identifier.isEnvironmentName(name) else { return }
         reader.error(
             "\(what) name '\(name)' is not a valid environment variable name", at: node,

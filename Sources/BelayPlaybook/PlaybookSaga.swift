@@ -19,6 +19,9 @@ extension Saga {
         }
         self.source = source
         self.sourcePath = sourcePath
+        self.environment = playbook.resolution.environment
+        self.shownVars = playbook.shownVars
+        self.lockName = playbook.lockName
     }
 }
 

@@ -14,6 +14,18 @@ struct PlaybookDraft {
     var variableNodes: [String: Node]
     /// The `vars:` key, or the playbook mapping when there is none: where problems with overrides point.
     var varsAnchor: Node
+    /// Vars declared without a value: a run must get one from an environment, a file or an override.
+    var unsetVariables: Set<String> = []
+    /// Parallel to `playbook.environments`.
+    var environments: [EnvironmentSource] = []
+    /// The `environments:` key, or the playbook mapping: where an unknown environment choice points.
+    var environmentsAnchor: Node
+}
+
+struct EnvironmentSource {
+    var nameNode: Node
+    /// The environment's vars with their key nodes.
+    var variableNodes: [String: Node]
 }
 
 struct PhaseSource {

@@ -18,7 +18,8 @@ public enum RunSnapshot {
             throw EngineError(.playbookChanged, .playbookChanged(runID: runID, playbook: source, snapshot: folder.playbook.path))
         }
         do {
-            let model = try PlaybookLoader.load(text: snapshot, file: folder.playbook.path, overrides: state.vars)
+            let sources = VariableSources(environment: state.environment, overrides: state.vars)
+            let model = try PlaybookLoader.load(text: snapshot, file: folder.playbook.path, sources: sources)
             return Saga(playbook: model, source: snapshot, sourcePath: state.source)
         } catch {
             throw EngineError(.invalidSaga, .invalidSnapshot(

@@ -113,6 +113,10 @@ final class SagaExecution: Sendable {
             started.onFailure = options.onFailure
             started.vars = saga.vars.isEmpty ? nil : saga.vars
             started.source = saga.sourcePath
+            started.environment = saga.environment
+            started.lock = saga.lockName
+            started.shown = saga.shownVars.isEmpty ? nil : saga.shownVars
+            started.by = ApprovalIdentity.currentUser
             started.pid = getpid()
             started.host = ProcessInfo.processInfo.hostName
             started.note = options.phases.summary

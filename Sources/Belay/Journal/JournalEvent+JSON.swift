@@ -26,6 +26,9 @@ extension JournalEvent {
             members.append(("vars", .object(vars.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         }
         add(.source, source)
+        add(.environment, environment)
+        add(.lock, lock)
+        if let shown { members.append((CodingKeys.shown.stringValue, .array(shown.map(JSONText.string)))) }
         add(.phase, phase)
         add(.step, step)
         add(.action, action?.rawValue)

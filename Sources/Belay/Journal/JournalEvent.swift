@@ -117,6 +117,12 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var comment: String?
     /// When an approval's wait ends (UTC, ISO 8601), if it has a timeout.
     public var deadline: String?
+    /// On `run_started`: the playbook environment the run's values were chosen for.
+    public var environment: String?
+    /// On `run_started`: the lock name the environment gives.
+    public var lock: String?
+    /// On `run_started`: the vars the playbook marks `show: true`, the ones a history lists.
+    public var shown: [String]?
     /// On `step_failed`: the step was interrupted (a crash or a second signal) and, having no verify
     /// and not being idempotent, may have been applied. It is never re-run; `resume` compensates it.
     public var outcomeUnknown: Bool?
@@ -137,6 +143,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case failedStep = "failed_step"
         case decision, criteria, comment, deadline
         case outcomeUnknown = "outcome_unknown"
+        case environment, lock, shown
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

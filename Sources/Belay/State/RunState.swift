@@ -132,6 +132,12 @@ public struct RunState: Sendable, Hashable {
     /// The run's variables and playbook file, as `run_started` recorded them.
     public var vars: [String: String] = [:]
     public var source: String?
+    /// The playbook environment the run's values were chosen for, if one was.
+    public var environment: String?
+    /// Who started the run (`run_started`'s `by`).
+    public var startedBy: String?
+    /// The vars the playbook marks to be shown in a history, in its order.
+    public var shownVars: [String] = []
     public var status: Status = .running
     /// The time of the first event (UTC, ISO 8601, as journaled).
     public var startedTime: String?
@@ -254,6 +260,9 @@ public struct RunState: Sendable, Hashable {
             onFailure = event.onFailure ?? onFailure
             vars = event.vars ?? vars
             source = event.source ?? source
+            environment = event.environment ?? environment
+            startedBy = event.by ?? startedBy
+            shownVars = event.shown ?? shownVars
             status = .running
             for planned in event.plan ?? [] {
                 var phase = PhaseState(id: planned.id, name: planned.name, parallel: planned.parallel ?? false)

@@ -4,12 +4,21 @@ import BelayPlaybook
 import BelaySupport
 import Foundation
 
-/// The playbook argument and its `--var` overrides, as `run`, `plan` and `rehearse` take them.
+/// The playbook argument and where its values come from (`--env`, `--vars-file`, `--var`), as
+/// `run`, `plan` and `rehearse` take them.
 struct PlaybookInput: ParsableArguments {
     @Argument(help: "The playbook file.")
     var playbook: String
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable.", valueName: "name=value"))
+    @Option(name: .customLong("env"), help: ArgumentHelp("Use the values of this environment of the playbook.", valueName: "name"))
+    var environment: String?
+
+    @Option(
+        name: .customLong("vars-file"),
+        help: ArgumentHelp("Read var values from a YAML file (repeatable; a later file wins, --var wins over all).", valueName: "file"))
+    var varsFiles: [String] = []
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a declared variable (wins over --env and --vars-file).", valueName: "name=value"))
     var vars: [String] = []
 
     func validate() throws {
@@ -27,6 +36,13 @@ struct PlaybookInput: ParsableArguments {
             }, uniquingKeysWith: { _, last in last })
     }
 
+    /// The values from outside the playbook, each named by its flag in messages.
+    var sources: VariableSources {
+        VariableSources(
+            environment: environment, files: varsFiles, overrides: overrides,
+            labels: .init(environment: "--env", file: "--vars-file", override: "--var"))
+    }
+
     /// The playbook's absolute path, as runs record it.
     var path: String { URL(fileURLWithPath: playbook).standardizedFileURL.path }
 
@@ -35,7 +51,7 @@ struct PlaybookInput: ParsableArguments {
     func load(json: Bool = false) throws -> (source: String, model: Playbook) {
         do {
             let source = try PlaybookLoader.read(playbook)
-            return (source, try PlaybookLoader.load(text: source, file: playbook, overrides: overrides, overrideLabel: "--var"))
+            return (source, try PlaybookLoader.load(text: source, file: playbook, sources: sources))
         } catch {
             if json {
                 Terminal.print(try DiagnosticsJSON.report(file: playbook, valid: false, diagnostics: error.diagnostics))

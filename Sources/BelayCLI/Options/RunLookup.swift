@@ -1,13 +1,32 @@
 import ArgumentParser
 import Belay
+import BelaySupport
 import Foundation
 
 /// Finding a run and its workspace for the commands that take `<run>`.
 enum RunLookup {
+    /// `--workspace` when given; else the nearest folder, from the current one upwards, that holds
+    /// a `.belay/` folder (as git finds `.git/`), so a command works from any subfolder; else the
+    /// current folder.
     static func workspace(_ option: String?) -> URL {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        guard let option else { return cwd.standardizedFileURL }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        guard let option else { return enclosingWorkspace(of: cwd) ?? cwd }
         return URL(fileURLWithPath: option, relativeTo: cwd).standardizedFileURL
+    }
+
+    static func enclosingWorkspace(of folder: URL) -> URL? {
+        var current = folder
+        while true {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: current.appendingPathComponent(".belay").path, isDirectory: &isFolder),
+                isFolder.boolValue
+            {
+                return current
+            }
+            let parent = current.deletingLastPathComponent().standardizedFileURL
+            if parent.path == current.path { return nil }
+            current = parent
+        }
     }
 
     /// The run's id and folded state; the latest run when `run` is nil. Exits 2 with a message when
@@ -16,6 +35,12 @@ enum RunLookup {
         let engine = try Engine(workspace: workspace)
         guard let runID = run ?? engine.runIDs().last else {
             Terminal.printError("belay: no runs in \(workspace.path) (use --workspace to point at the run's workspace)")
+            throw ExitCode(2)
+        }
+        let known = engine.runIDs()
+        if run != nil, !known.contains(runID) {
+            let hint = Suggestion.hint(for: runID, among: known).map { "; \($0)" } ?? ""
+            Terminal.printError("belay: no run '\(runID)' in \(workspace.path)\(hint) (`belay runs` lists them)")
             throw ExitCode(2)
         }
         do {

@@ -1,4 +1,6 @@
 import Belay
+import BelaySupport
+import Foundation
 
 /// The words `belay` prints for an engine error: the engine's plain description, plus what to do
 /// next in this CLI's terms (which flag, which command). The engine itself never names a flag.
@@ -19,8 +21,9 @@ enum EngineErrorText {
             "\(error); try again"
         case .runExists:
             "\(error); pick another --run-id"
-        case .unknownRun:
-            "\(error) (see `belay runs`)"
+        case .unknownRun(let runID, let workspace):
+            "\(error)" + (knownRuns(workspace).flatMap { Suggestion.hint(for: runID, among: $0) }.map { "; \($0)" } ?? "")
+                + " (see `belay runs`)"
         case .runEnded(let runID, let status):
             "\(error)" + (status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : "")
         case .drift:
@@ -29,6 +32,8 @@ enum EngineErrorText {
             "\(error). Compare them (diff \(playbook) \(snapshot)), then use --force to go on with the snapshot."
         case .phaseSelection(let problem):
             phaseSelectionText(problem)
+        case .unknownStep(_, let step, let owed):
+            "\(error)" + (Suggestion.closest(to: step.description, among: owed.map(\.description)).map { "; did you mean --step \($0)?" } ?? "")
         case .resolve(.emptyNote):
             "--note must say what was done by hand (it is kept in the journal)"
         case .approvalAlreadyDecided(let runID, _, _, _):
@@ -57,5 +62,10 @@ enum EngineErrorText {
         case .stopBeforeStart(let stopAfter, let startAt):
             "--stop-after-phase \(stopAfter) comes before --resume-from \(startAt)"
         }
+    }
+
+    /// The runs of a workspace, for "did you mean" on a mistyped run id.
+    private static func knownRuns(_ workspace: String) -> [String]? {
+        (try? Engine(workspace: URL(fileURLWithPath: workspace)))?.runIDs()
     }
 }

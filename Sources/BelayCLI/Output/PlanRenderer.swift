@@ -14,9 +14,7 @@ enum PlanRenderer {
         let steps = plan.phases.reduce(0) { $0 + $1.steps.count }
         line("Plan for \(bold(playbook.name)) (\(file)): \(count(plan.phases.count, "phase")), \(count(steps, "step")). Nothing is run.")
         if let description = playbook.description { line(description) }
-        if !playbook.vars.isEmpty {
-            line("vars: " + playbook.vars.map { "\($0.name)=\(ShellQuote.word($0.value))" }.joined(separator: " "))
-        }
+        for values in PlanValues.lines(playbook) { line(values) }
         line()
         line("\(dim("rollback point")) start  \(dim(plan.points[0]))")
         for (number, planned) in plan.phases.enumerated() {
@@ -90,6 +88,7 @@ enum PlanRenderer {
             "file": file,
             "name": playbook.name,
             "vars": Dictionary(playbook.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
+            "values": PlanValues.json(playbook),
             "points": plan.points,
             "phases": plan.phases.map { planned -> [String: Any] in
                 [

@@ -35,7 +35,8 @@ struct RunStory {
         switch event.event {
         case .runStarted:
             let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
-            var text = "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?"); "
+            var text = "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
+                + (event.by.map { " (user \($0))" } ?? "") + (event.environment.map { ", environment \($0)" } ?? "") + "; "
                 + "on failure: \(event.onFailure?.rawValue ?? "compensate"); plan: \(plan)"
             if let vars = event.vars, !vars.isEmpty {
                 text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -70,6 +71,9 @@ struct RunStory {
             text += attempts > 1 ? " after \(attempts) attempts" : ""
             if let code = lastExit { text += ", exit code \(code)" }
             if let note = event.note { text += " (\(note))" }
+            if let outputs = event.outputs, !outputs.isEmpty {
+                text += "; outputs: " + outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
             return text
         case .stepFailed, .stepWarning:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
@@ -116,7 +120,11 @@ struct RunStory {
             return "■ run paused after \(event.failedStep ?? "a failure") failed: \(event.error ?? "")"
         case .runFailed:
             return "■ run failed at \(event.failedStep ?? "?"): \(event.error ?? "") (nothing compensated)"
-        case .gateEvaluated, .approvalRequested, .approvalRecorded:
+        case .gateEvaluated:
+            let reasons = (event.criteria ?? [:]).filter { $0.value != "pass" }.sorted { $0.key < $1.key }
+            return (GateLines.render(event, paint: { text, _ in text }) ?? "")
+                + (reasons.isEmpty ? "" : "\n    not passed: " + reasons.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        case .approvalRequested, .approvalRecorded:
             return GateLines.render(event, paint: { text, _ in text })
         case .runWaiting:
             return "■ run waiting for approval at \(step)"

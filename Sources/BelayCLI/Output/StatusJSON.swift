@@ -23,6 +23,24 @@ enum StatusJSON {
                     })),
                 ])
             })),
+            ("environment", .optional(state.environment)),
+            ("approval", approval(state)),
+            ("failure", failure(state)),
         ])
+    }
+
+    /// The approval the run waits for: its step, question and deadline (null without a timeout).
+    private static func approval(_ state: RunState) -> JSONText {
+        guard let key = state.waitingApproval, let record = state.approvals[key] else { return .null }
+        return .object([
+            ("step", .string(key.description)), ("message", .string(record.message)),
+            ("deadline", .optional(record.deadline)),
+        ])
+    }
+
+    /// What ended forward progress: where, and the error as journaled (secrets masked).
+    private static func failure(_ state: RunState) -> JSONText {
+        guard let failure = state.failure else { return .null }
+        return .object([("at", .string(failure.site.description)), ("error", .string(failure.error)), ("log", .optional(failure.log))])
     }
 }

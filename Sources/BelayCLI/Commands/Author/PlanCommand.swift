@@ -17,8 +17,15 @@ struct PlanCommand: ParsableCommand {
             of start, then the workspace restored to the `start` point. An invalid playbook prints \
             its diagnostics and exits 2.
 
+            Values: --env <name> takes the values of one of the playbook's environments, then each \
+            --vars-file in order (a later file wins), then --var. The plan lists every var, env entry \
+            and secret with where its value came from; secrets show as ***.
+
+            Exit status: 0 valid; 2 invalid (a var set nowhere included).
+
             Examples:
               belay plan playbooks/quickstart.yml
+              belay plan deploy.yml --env staging --vars-file release.yml
               belay plan playbooks/quickstart.yml --var version=2.0.0
               belay plan playbooks/quickstart.yml --fail-at release/switch
               belay plan deploy.yml --json | jq '.points'

@@ -14,6 +14,8 @@ struct DiffCommand: AsyncParsableCommand {
             counts. A phase that was skipped or never completed has no point, hence no diff. For \
             the full patch: git --git-dir <workspace>/.belay/git diff <from-commit> <to-commit>.
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay diff 20261121-153012-a3f9 migrate
               belay diff release-42 release --workspace /srv/site --json

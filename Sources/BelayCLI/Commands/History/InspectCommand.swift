@@ -10,9 +10,13 @@ struct InspectCommand: AsyncParsableCommand {
         abstract: "Look into one phase of a run: its steps, durations, attempts, files changed, and where a resume starts.",
         discussion: """
             For each step of the phase: its status, how long it took, how many attempts (retries \
-            are attempts beyond the first), its error and log when it failed, and its compensation \
+            are attempts beyond the first), its error and log when it failed, its outputs (secrets \
+            masked), an approval's question, answer, approver and comment, a gate's decision and the \
+            criteria that did not pass, and its compensation \
             (succeeded, failed, skipped, or resolved by hand, with who and why). Then the files the \
             phase changed (as `belay diff`), and where `belay resume` would start for this run.
+
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
 
             Examples:
               belay inspect 20261121-153012-a3f9 release
@@ -51,7 +55,8 @@ struct InspectCommand: AsyncParsableCommand {
                 ("status", .string(phaseState.status.rawValue)), ("checkpoint", .optional(phaseState.checkpoint)),
                 ("skipped_reason", .optional(phaseState.skipNote)),
                 ("steps", .array(phaseState.steps.map { step in
-                    .object([
+                    let key = RunState.StepKey(phase: phase, step: step.id)
+                    return .object([
                         ("id", .string(step.id)), ("status", .string(step.status.rawValue)),
                         ("attempts", .int(Int64(step.attempts))), ("retries", .int(Int64(max(0, step.attempts - 1)))),
                         ("duration_ms", .optional(step.durationMs)), ("error", .optional(step.error)),
@@ -62,7 +67,7 @@ struct InspectCommand: AsyncParsableCommand {
                         ("compensation_error", .optional(step.compensationError)),
                         ("compensation_log", .optional(step.compensationLog)),
                         ("resolved_by", .optional(step.resolvedBy)), ("resolved_note", .optional(step.resolvedNote)),
-                    ])
+                    ] + StepDecisions.json(key, step: step, state: state))
                 })),
                 ("files_from", .optional(diff?.previous)),
                 ("files", diff.map { .array($0.changes.map(FileChangeTable.json)) } ?? .null),
@@ -76,6 +81,8 @@ struct InspectCommand: AsyncParsableCommand {
         header += " · run \(runID) · \(phaseState.status.rawValue)"
         if let checkpoint = phaseState.checkpoint { header += " · point \(checkpoint.prefix(10))" }
         lines.append(header)
+        let started = [state.startedBy.map { "started by \($0)" }, state.environment.map { "environment \($0)" }].compactMap { $0 }
+        if !started.isEmpty { lines.append("  " + started.joined(separator: " · ")) }
         if let note = phaseState.skipNote { lines.append("  skipped: \(note)") }
         lines.append("  steps:")
         let width = phaseState.steps.map(\.id.count).max() ?? 0
@@ -90,6 +97,7 @@ struct InspectCommand: AsyncParsableCommand {
             lines.append(line)
             if let error = step.error { lines.append("      error: \(error)") }
             if let log = step.log, step.error != nil { lines.append("      log: \(log)") }
+            lines += StepDecisions.lines(RunState.StepKey(phase: phase, step: step.id), step: step, state: state)
             switch step.compensation {
             case .notStarted: break
             case .succeeded:

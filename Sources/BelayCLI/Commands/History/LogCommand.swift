@@ -15,6 +15,8 @@ struct LogCommand: AsyncParsableCommand {
             where a `belay resume` would start. --json prints the journal events as an array, each \
             with a "summary" line.
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay log 20261121-153012-a3f9
               belay log release-42 --workspace /srv/site

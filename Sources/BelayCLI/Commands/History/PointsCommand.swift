@@ -14,6 +14,8 @@ struct PointsCommand: AsyncParsableCommand {
             marked "undone": you cannot roll back to it any more. Any point that is not undone is a \
             valid `belay rollback <run> --to <point>` target.
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay points 20261121-153012-a3f9
               belay points release-42 --workspace /srv/site --json | jq -r '.points[].commit'

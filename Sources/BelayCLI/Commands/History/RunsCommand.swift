@@ -8,9 +8,13 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List the runs of a workspace, oldest first.",
         discussion: """
-            One line per run: id, playbook, status, start time (UTC) and duration, read from each \
-            run's journal. --json prints an array of {"run", "playbook", "status", "started", \
-            "duration_ms"}.
+            One line per run, read from each run's journal: id, playbook, environment, the vars the \
+            playbook marks `show: true` (a version, a target), status, start time (UTC), duration, who \
+            started it and who approved its approval steps. --json prints an array of {"run", \
+            "playbook", "status", "started", "duration_ms", "environment", "vars", "by", \
+            "approved_by"} ([] when there are no runs).
+
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
 
             Examples:
               belay runs
@@ -24,31 +28,12 @@ struct RunsCommand: ParsableCommand {
     @Flag(help: "Print the runs as a JSON array.")
     var json = false
 
-    struct Row {
-        var run: String
-        var playbook: String?
-        var status: String
-        var started: String?
-        var durationMs: Int64?
-
-        var json: JSONText {
-            .object([
-                ("run", .string(run)), ("playbook", .optional(playbook)), ("status", .string(status)),
-                ("started", .optional(started)), ("duration_ms", .optional(durationMs)),
-            ])
-        }
-    }
-
     func run() throws {
         let workspaceURL = workspace.url
         let engine = try Engine(workspace: workspaceURL)
-        let rows = engine.runIDs().map { id -> Row in
-            guard let state = try? engine.state(of: id) else {
-                return Row(run: id, playbook: nil, status: "unreadable", started: nil, durationMs: nil)
-            }
-            return Row(
-                run: id, playbook: state.playbook, status: state.status.rawValue,
-                started: state.startedAt.map(JournalClock.format), durationMs: state.durationMs)
+        let rows = engine.runIDs().map { id -> RunSummary in
+            guard let state = try? engine.state(of: id) else { return RunSummary(unreadable: id) }
+            return RunSummary(run: id, state: state)
         }
         if json {
             Terminal.print(JSONText.array(rows.map(\.json)).rendered(pretty: true))
@@ -58,16 +43,14 @@ struct RunsCommand: ParsableCommand {
             Terminal.print("No runs in \(workspaceURL.path).")
             return
         }
-        let width = (rows.map(\.run.count).max() ?? 0, rows.map { ($0.playbook ?? "?").count }.max() ?? 0)
-        for row in rows {
-            let duration = row.durationMs.map { DurationFormat.format(milliseconds: $0) } ?? "–"
-            Terminal.print(
-                pad(row.run, width.0) + "  " + pad(row.playbook ?? "?", width.1) + "  " + pad(row.status, 12)
-                    + "  " + (row.started ?? "–") + "  " + duration)
+        let table = rows.map(\.columns)
+        let widths = (table.first ?? []).indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        for row in table {
+            // A column no run has anything for is left out rather than shown as blank space.
+            let cells = row.enumerated().filter { widths[$0.offset] > 0 }.map { column, text in
+                text + String(repeating: " ", count: widths[column] - text.count)
+            }
+            Terminal.print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
     }
 }

@@ -14,6 +14,8 @@ struct StatusCommand: ParsableCommand {
             --json prints exactly {"run", "playbook", "status", "phases": [{"id", "status", \
             "checkpoint", "steps": [{"id", "status", "attempts", "duration_ms"}]}]}.
 
+            Exit status: 0; 2 unknown run or phase, or a usage mistake.
+
             Examples:
               belay status
               belay status 20261121-153012-a3f9 --workspace playbooks/quickstart

@@ -30,7 +30,8 @@ struct ResumeCommand: AsyncParsableCommand {
             Ctrl-C pauses it like `belay run`.
 
             Exit status: as `belay run` — 0 completed, 1 failed and compensated, 2 usage or nothing \
-            to resume, 3 stuck, 4 locked, 75 paused or still waiting for approval.
+            to resume, 3 stuck, 4 locked, 75 paused (Ctrl-C or SIGTERM, --stop-after-phase, \
+            --on-failure pause) or still waiting for approval.
 
             Examples:
               belay resume 20261121-153012-a3f9

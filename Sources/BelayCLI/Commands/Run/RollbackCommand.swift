@@ -25,7 +25,7 @@ struct RollbackCommand: AsyncParsableCommand {
             `belay resume <run>`, or `belay resolve` it.
 
             Exit status: 0 rolled back (or nothing to do); 2 invalid input or refused; 3 stuck; \
-            4 the workspace is locked by a live run; 75 paused by Ctrl-C.
+            4 the workspace is locked by a live run; 75 paused (Ctrl-C or SIGTERM).
 
             Examples:
               belay rollback 20261121-153012-a3f9 --to backup --dry-run

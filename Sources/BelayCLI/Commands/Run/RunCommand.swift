@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit status: 0 completed; 1 failed (compensated, or stopped); 2 invalid playbook or \
             usage; 3 stuck (a compensation failed); 4 the workspace is locked by another run; \
-            75 paused or waiting for approval.
+            75 paused (Ctrl-C or SIGTERM, --stop-after-phase, --on-failure pause) or waiting for approval.
 
             Examples:
               belay run playbooks/quickstart.yml
