@@ -17,6 +17,11 @@ enum EngineErrorText {
             "\(error); if no run is active, remove it"
         case .lockContended:
             "\(error); try again"
+        case .journalDamaged(let path, let line, _):
+            "\(error).\nNothing was run. Line \(line) records one event of the run, and no other line can stand in "
+                + "for it: restore \(path) from a backup, or repair line \(line) by hand from the run's logs "
+                + "(docs/engine.md#the-journal gives the format; on a repaired line drop the \"crc\" field). "
+                + "Until then `status`, `resume` and `rollback` refuse this run."
         case .runExists:
             "\(error); pick another --run-id"
         case .unknownRun:
