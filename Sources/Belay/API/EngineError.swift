@@ -50,8 +50,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case runExists(runID: String)
         case unknownRun(runID: String, workspace: String)
         case runEnded(runID: String, status: RunState.Status)
-        /// Files changed outside Belay since the run last recorded the workspace (`kind path`).
-        case drift(runID: String, files: [String], operation: Operation)
+        /// Files changed outside Belay since the run last recorded the workspace (`kind path`);
+        /// `laterRun` when another run recorded commits in the workspace since.
+        case drift(runID: String, files: [String], operation: Operation, laterRun: LaterRun?)
         case playbookChanged(runID: String, playbook: String, snapshot: String)
         case noSnapshot(runID: String, path: String)
         /// The run's playbook snapshot no longer loads; `diagnostics` are rendered with locations.
@@ -145,9 +146,10 @@ extension EngineError.Problem: CustomStringConvertible {
             "no run '\(id)' in \(workspace)"
         case .runEnded(let id, let status):
             "run \(id) has ended (\(status.rawValue)); there is nothing to resume"
-        case .drift(let id, let files, let operation):
+        case .drift(let id, let files, let operation, let later):
             "files changed outside Belay since run \(id) last recorded the workspace:\n"
                 + files.map { "  \($0)" }.joined(separator: "\n")
+                + (later.map { "\n" + SagaExecution.laterRunNote($0) } ?? "")
                 + "\n\(operation.rawValue) would act on a workspace it does not know"
         case .playbookChanged(let id, let playbook, let snapshot):
             "the playbook \(playbook) changed since run \(id) started; Belay uses the snapshot \(snapshot), "

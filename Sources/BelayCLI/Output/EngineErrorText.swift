@@ -29,7 +29,8 @@ enum EngineErrorText {
         case .runEnded(let runID, let status):
             "\(error)" + (status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : "")
         case .drift:
-            "\(error). Check them (keep or revert), then use --force to go on."
+            "\(error). Check them (keep or revert), then use --force to go on: Belay first keeps the workspace "
+                + "as it is in a commit of the run's history and prints how to bring a file back."
         case .playbookChanged(_, let playbook, let snapshot):
             "\(error). Compare them (diff \(playbook) \(snapshot)), then use --force to go on with the snapshot."
         case .phaseSelection(let problem):
