@@ -142,17 +142,17 @@ import Testing
         let (fixture, output) = try stuckRun()
         try checkSuggestions(output, fixture)
         let stuck = try fixture.belay(["status", "r1"] + ws(fixture))
-        try checkSuggestions(stuck.output, fixture)
-        try checkSuggestions(try fixture.belay(["log", "r1"] + ws(fixture)).output, fixture)
+        try checkSuggestions(stuck.output, fixture, expectSome: false)
+        try checkSuggestions(try fixture.belay(["log", "r1"] + ws(fixture)).output, fixture, expectSome: false)
 
         let paused = try RunFixture(playbook: playbookText(phase("one", steps: tracedStep("a")), phase("two", steps: tracedStep("b"))))
         try checkSuggestions(try paused.run(["--stop-after-phase", "one"]).output, paused)
     }
 
     /// Runs each `belay …` command that `output` suggests; none may be refused as malformed.
-    func checkSuggestions(_ output: String, _ fixture: RunFixture) throws {
+    func checkSuggestions(_ output: String, _ fixture: RunFixture, expectSome: Bool = true) throws {
         let commands = suggestedCommands(output)
-        #expect(!commands.isEmpty, "no command suggested in: \(output)")
+        #expect(!expectSome || !commands.isEmpty, "no command suggested in: \(output)")
         for command in commands {
             let result = try Tool.shell(command, in: fixture.root, environment: ["TRACE": fixture.trace.path])
             #expect(result.status != 64 && !result.stderr.contains("Usage:") && !result.stderr.contains("Error:"),
