@@ -17,7 +17,7 @@ for module in BelayGate BelayPlaybook; do
     -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing >/dev/null
 done
 release="$scratch/release"
-objects=$(find "$release/BelayGate.build" "$release/BelayPlaybook.build" "$release/BelaySupport.build" \
+objects=$(find "$release/BelayGate.build" "$release/BelayPlaybook.build" "$release/BelayModel.build" "$release/BelaySupport.build" \
   "$release/Yams.build" "$release/CYaml.build" -name '*.o')
 swiftc -sanitize=fuzzer -parse-as-library -O -enable-testing -I "$release/Modules" -I "$release" \
   -I "$scratch/checkouts/Yams/Sources/CYaml/include" \

@@ -110,6 +110,13 @@ public actor CheckpointStore {
         try repository.changes(from: from?.tree, to: to.tree, detectRenames: true)
     }
 
+    /// A commit of the repository (for the extensions in other files).
+    func repositoryCommit(_ id: ObjectID) throws -> CommitInfo { try repository.commit(id) }
+
+    func repositoryForceReference(_ name: String, to id: ObjectID, logMessage: String) throws {
+        try repository.forceReference(name, to: id, logMessage: logMessage)
+    }
+
     // MARK: Validation
 
     /// Run ids and point names become one ref component each.

@@ -5,13 +5,16 @@ import Glibc
 
 extension Repository {
     /// Makes the worktree hold exactly the files of `target`: tracked files absent from it are deleted,
-    /// the rest written with their recorded content, mode and symlink target. Ignored files, `.belay/`
-    /// and `.git` are left alone. Afterwards a snapshot yields `target` again.
+    /// the rest written with their recorded content, mode and symlink target. Files ignored by the
+    /// target's own `.belayignore` (not the one in the worktree now, which a phase may have written),
+    /// `.belay/` and `.git` are left alone.
     ///
     /// It first snapshots the worktree, so only the paths that differ are touched (a 20,000-file workspace
-    /// where 10 files differ costs one stat walk and 10 writes).
+    /// where 10 files differ costs one stat walk and 10 writes). Then it checks its work: a second
+    /// snapshot must yield `target`, else it throws with the paths that still differ.
     func restore(tree target: ObjectID) throws {
-        let current = try snapshot()
+        let rules = try ignoreRules(of: target)
+        let current = try snapshot(ignoreRules: rules)
         guard current != target else { return }
         let changes = try changedEntries(from: current, to: target)
 
@@ -29,16 +32,31 @@ extension Repository {
         for write in changes.writes {
             try writeWorktreeFile(write)
         }
-        if try writeIndexTree() != target {
-            // Cannot happen unless the worktree changed while we wrote it; the index then follows the
-            // target, so the next snapshot re-hashes whatever differs.
-            var oid = target.oid
-            var targetTree: OpaquePointer?
-            try check(git_tree_lookup(&targetTree, handle, &oid), "reading tree \(target)")
-            defer { git_tree_free(targetTree) }
-            try check(git_index_read_tree(index, targetTree), "restoring the index to \(target)")
-        }
         try saveIndex()
+        let after = try snapshot(ignoreRules: rules)
+        guard after == target else {
+            let left = try self.changes(from: target, to: after, detectRenames: false)
+            throw GitError(
+                .io, operation: "restoring the tree \(target)",
+                reason: "after the restore, \(left.count) path(s) still differ from it: "
+                    + left.map { "\($0.kind.rawValue) \($0.path)" }.joined(separator: ", "))
+        }
+    }
+
+    /// The text of `tree`'s own `.belayignore` ("" when it has none).
+    func ignoreRules(of tree: ObjectID) throws -> String {
+        let root = try lookupTree(tree)
+        defer { git_tree_free(root) }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, root, ".belayignore") == 0 else { return "" }
+        defer { git_tree_entry_free(entry) }
+        var blob: OpaquePointer?
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB,
+            git_blob_lookup(&blob, handle, git_tree_entry_id(entry)) == 0
+        else { return "" }
+        defer { git_blob_free(blob) }
+        let bytes = UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private struct WorktreeWrite {
@@ -117,8 +135,10 @@ extension Repository {
             if unlink(full) != 0 && errno != ENOENT { throw GitError.fromErrno(errno, operation: "restoring \(path)") }
             guard symlink(target, full) == 0 else { throw GitError.fromErrno(errno, operation: "restoring symlink \(path)") }
         } else {
-            // Write beside it, then rename over it, so a crash never leaves a half-written file.
-            let temporary = full + ".belay-restore-\(getpid())"
+            // Write beside it, then rename over it, so a crash never leaves a half-written file. The
+            // temporary name is short whatever the file's, so it always fits NAME_MAX.
+            let directory = path.lastIndex(of: "/").map { workspace + "/" + path[..<$0] } ?? workspace
+            let temporary = directory + "/.belay-restore-\(getpid())"
             let permissions: mode_t = write.mode == WorktreeScanner.executableMode ? 0o755 : 0o644
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, permissions)
             guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "restoring \(path)") }

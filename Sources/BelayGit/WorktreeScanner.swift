@@ -35,11 +35,13 @@ final class WorktreeScanner {
     static let executableMode: UInt32 = 0o100755
     static let symlinkMode: UInt32 = 0o120000
 
-    init(repository: Repository) throws {
+    /// `ignoreRules`: the `.belayignore` text to apply instead of the workspace's own (a restore
+    /// applies the rules of the tree it restores, not the ones a phase wrote since).
+    init(repository: Repository, ignoreRules: String? = nil) throws {
         self.repository = repository
         self.index = repository.index
         try check(git_index_read(index, 0), "reloading \(repository.gitDirectory)/index")
-        self.ignore = IgnoreRules(Self.readSmallFile(repository.workspace + "/.belayignore") ?? "")
+        self.ignore = IgnoreRules(ignoreRules ?? Self.readSmallFile(repository.workspace + "/.belayignore") ?? "")
         var info = stat()
         if stat(repository.gitDirectory + "/index", &info) == 0 {
             racyStamp = (Int32(truncatingIfNeeded: info.st_mtim.tv_sec), UInt32(truncatingIfNeeded: info.st_mtim.tv_nsec))
@@ -307,8 +309,9 @@ final class WorktreeScanner {
 extension Repository {
     /// Updates the index from the worktree, writes the tree it describes, and saves the index (with its
     /// stat cache and tree cache) so the next snapshot only hashes what changed.
-    func snapshot() throws -> ObjectID {
-        try WorktreeScanner(repository: self).scan()
+    /// `ignoreRules` replaces the workspace's `.belayignore` for this snapshot (see `WorktreeScanner`).
+    func snapshot(ignoreRules: String? = nil) throws -> ObjectID {
+        try WorktreeScanner(repository: self, ignoreRules: ignoreRules).scan()
         let tree = try writeIndexTree()
         try saveIndex()
         return tree

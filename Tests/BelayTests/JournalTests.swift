@@ -42,13 +42,58 @@ import Testing
         #expect(events.count == 2)
         #expect(ignored == 1)
 
+        // The torn write never returned: reopening cuts it off, and the next event takes its place.
         let writer = try JournalWriter(url: url, lastSeq: events.last!.seq, failpoint: nil)
         try writer.append(JournalEvent(event: .runCompleted))
         (events, ignored) = try JournalReader.read(url)
         #expect(events.map(\.event) == [.runStarted, .phaseStarted, .runCompleted])
         #expect(events.last?.seq == 3)
-        #expect(ignored == 1)
+        #expect(ignored == 0)
         #expect(RunState.fold(events).status == .completed)
+    }
+
+    @Test func everyLineCarriesAChecksumOfItsOwnBytes() throws {
+        let line = JournalChecksum.seal(Array(#"{"seq":1,"time":"t","event":"run_started"}"#.utf8))
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"seq":1,"time":"t","event":"run_started","crc":""#))
+        #expect(JournalChecksum.verify(line[...]) == .valid)
+        #expect(JournalChecksum.verify(Array(#"{"seq":1,"event":"run_started"}"#.utf8)[...]) == .absent)
+        // CRC-32C of "123456789" is the standard check value.
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+    }
+
+    @Test func aDamagedLineBeforeAGoodOneIsNamed() throws {
+        let good = [
+            #"{"seq":1,"time":"t","event":"run_started","run":"r1"}"#,
+            #"{"seq":2,"time":"t","event":"phase_started","phase":"p"}"#,
+            #"{"seq":3,"time":"t","event":"run_completed"}"#,
+        ].map { String(decoding: JournalChecksum.seal(Array($0.utf8)), as: UTF8.self) }
+        func lines(_ lines: [String]) -> Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
+
+        // A flipped byte that still parses ("phase":"p" → "phase":"q").
+        var flipped = good
+        flipped[1] = flipped[1].replacingOccurrences(of: #""p""#, with: #""q""#)
+        #expect(throws: JournalReader.Damage(line: 2, damage: .checksumMismatch)) { try JournalReader.decode(lines(flipped)) }
+        // A garbage line in the middle.
+        #expect(throws: JournalReader.Damage(line: 2, damage: .unreadable)) {
+            try JournalReader.decode(lines([good[0], "not json", good[1], good[2]]))
+        }
+        // A line cut short in the middle whose event is then missing.
+        #expect(throws: JournalReader.Damage(line: 2, damage: .unreadable)) {
+            try JournalReader.decode(lines([good[0], #"{"seq":2,"time":"t","ev"#, good[2]]))
+        }
+        // A journal written before checksums, torn by a crash and continued by the earlier writer,
+        // which ended the torn line and wrote the same position again: still read.
+        let old = [
+            #"{"seq":1,"time":"t","event":"run_started","run":"r1"}"#, #"{"seq":2,"time":"t","ev"#,
+            #"{"seq":2,"time":"t","event":"run_completed"}"#,
+        ]
+        let (events, ignored) = try JournalReader.decode(lines(old))
+        #expect(events.map(\.seq) == [1, 2])
+        #expect(ignored == 1)
+        // A torn last line alone is tolerated.
+        let torn = try JournalReader.decode(Data((good[0] + "\n" + good[1].dropLast(9)).utf8))
+        #expect(torn.events.count == 1 && torn.ignoredLines == 1)
     }
 
     @Test func clockRoundTrips() throws {

@@ -53,6 +53,9 @@ final class InMemoryPoints: RollbackPoints {
         return .restored(restored)
     }
 
+    /// It keeps no files, so there is nothing to keep before a restore.
+    func preserve(run: String) async throws -> PreservedWorkspace? { nil }
+
     func point(run: String, name: String) async throws -> RecordedPoint? {
         guard let index = recorded.firstIndex(where: { $0.run == run && $0.point == name }) else { return nil }
         return RecordedPoint(commit: String(format: "%040d", index + 1), tree: String(format: "%040d", 1001 + index))

@@ -76,6 +76,11 @@ public struct Engine: Sendable {
         }
         let lock = try stores.locks.acquire(run: runID)
         defer { lock.release() }
+        // A run whose journal is gone still owns its folder and its points: its id is never reused.
+        let startPoint = try? await points.point(run: runID, name: PointName.start)
+        if fileManager.fileExists(atPath: folder.url.path) || startPoint != nil {
+            throw EngineError(.invalidSaga, .runExists(runID: runID))
+        }
         let journal = try stores.journal.appender(run: runID, creating: true, lastSeq: 0)
         do {
             try fileManager.createDirectory(at: folder.logs, withIntermediateDirectories: true)
@@ -102,13 +107,14 @@ public struct Engine: Sendable {
         defer { lock.release() }
         if state.isFinished { throw EngineError(.notResumable, .runEnded(runID: runID, status: state.status)) }
         let crashed = state.status == .running || state.status == .compensating
+        _ = try await repairPoints(runID, state: state, names: [state.rollbackTarget, PointName.start].compactMap { $0 })
         let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }
         if let note = drift.note { reason += "; \(note)" }
-        return await execution.resume(reason: reason)
+        return await execution.resume(reason: reason, preserved: drift.preserved, later: drift.laterRun)
     }
 
     /// An execution that carries a recorded run on: it appends to the run's journal, starts from its

@@ -41,14 +41,18 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case lockContended(lockFile: String)
         /// A file Belay keeps could not be read or written.
         case io(StateFile, path: String, reason: String)
+        /// A line of a run's journal (numbered from 1) that is not a torn last line could not be
+        /// trusted: Belay acts on no journal it could not read whole.
+        case journalDamaged(path: String, line: Int, damage: JournalDamage)
         case workspaceMissing(path: String)
         case invalidRunID(String)
         /// A run with this id exists already (its journal, folder or rollback points).
         case runExists(runID: String)
         case unknownRun(runID: String, workspace: String)
         case runEnded(runID: String, status: RunState.Status)
-        /// Files changed outside Belay since the run last recorded the workspace (`kind path`).
-        case drift(runID: String, files: [String], operation: Operation)
+        /// Files changed outside Belay since the run last recorded the workspace (`kind path`);
+        /// `laterRun` when another run recorded commits in the workspace since.
+        case drift(runID: String, files: [String], operation: Operation, laterRun: LaterRun?)
         case playbookChanged(runID: String, playbook: String, snapshot: String)
         case noSnapshot(runID: String, path: String)
         /// The run's playbook snapshot no longer loads; `diagnostics` are rendered with locations.
@@ -73,6 +77,14 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum StateFile: String, Sendable, Hashable {
         case journal, lock, runFolder = "run folder", checkpointRepository = "checkpoint repository"
         case rehearsalRecord = "rehearsal record", scratchCopy = "scratch copy"
+    }
+
+    /// Why a journal line cannot be trusted.
+    public enum JournalDamage: String, Sendable, Hashable {
+        /// The line is not a journal event (not JSON, or not an event Belay wrote).
+        case unreadable
+        /// The line parses, but its bytes do not match the checksum written with it.
+        case checksumMismatch = "checksum mismatch"
     }
 
     /// The operation that refused to act on a changed workspace.
@@ -120,6 +132,10 @@ extension EngineError.Problem: CustomStringConvertible {
             "the workspace lock \(lockFile) keeps changing hands"
         case .io(let file, let path, let reason):
             "cannot use the \(file.rawValue) \(path): \(reason)"
+        case .journalDamaged(let path, let line, let damage):
+            "the journal \(path) is damaged at line \(line) ("
+                + (damage == .unreadable ? "it is not a journal event" : "its bytes do not match the checksum written with it")
+                + "); Belay acts on no journal it cannot read whole"
         case .workspaceMissing(let path):
             "the workspace \(path) does not exist"
         case .invalidRunID(let id):
@@ -130,9 +146,10 @@ extension EngineError.Problem: CustomStringConvertible {
             "no run '\(id)' in \(workspace)"
         case .runEnded(let id, let status):
             "run \(id) has ended (\(status.rawValue)); there is nothing to resume"
-        case .drift(let id, let files, let operation):
+        case .drift(let id, let files, let operation, let later):
             "files changed outside Belay since run \(id) last recorded the workspace:\n"
                 + files.map { "  \($0)" }.joined(separator: "\n")
+                + (later.map { "\n" + SagaExecution.laterRunNote($0) } ?? "")
                 + "\n\(operation.rawValue) would act on a workspace it does not know"
         case .playbookChanged(let id, let playbook, let snapshot):
             "the playbook \(playbook) changed since run \(id) started; Belay uses the snapshot \(snapshot), "

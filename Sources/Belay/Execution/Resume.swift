@@ -6,13 +6,17 @@ extension SagaExecution {
     /// or rollback in progress or stuck is carried on from where it stopped; a paused run retries its
     /// failed step; a crashed run decides each step left without an outcome (verify decides, else
     /// re-run when idempotent, else failed), then goes on forward.
-    func resume(reason: String?) async -> RunOutcome {
+    /// `preserved`: the commit that keeps the files a forced resume goes on despite (journaled first).
+    func resume(reason: String?, preserved: PreservedWorkspace? = nil, later: LaterRun? = nil) async -> RunOutcome {
         let state = currentState
         var resumed = event(.runResumed)
         resumed.pid = getpid()
         resumed.host = ProcessInfo.processInfo.hostName
         resumed.note = reason
-        do { try record(resumed) } catch {
+        do {
+            try record(resumed)
+            if let preserved { try journalPreserved(preserved, before: "the resume", later: later) }
+        } catch {
             return finishFailed(RunState.Failure(site: .journal, error: "\(error)"))
         }
         switch state.resumePlan {

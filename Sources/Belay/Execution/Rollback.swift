@@ -54,6 +54,8 @@ extension Engine {
             let irreversible = saga != nil && step != nil && step?.compensate == nil
             return .init(step: key, command: command, note: irreversible ? "irreversible: the step has no compensation" : nil)
         }
+        let missing = try await repairPoints(runID, state: state, names: [target])
+        if !missing.isEmpty { throw EngineError(.checkpoint, .missingPoints(runID: runID, names: missing)) }
         var fileChanges: [FileChange] = []
         var drift: [String] = []
         do {
@@ -102,7 +104,7 @@ extension Engine {
         var note = "rollback to \(target) asked while the run was \(state.status.rawValue)"
         if let previous = lock.tookOverFrom { note += "; took over the lock left by \(previous)" }
         if let driftNote = drift.note { note += "; \(driftNote)" }
-        return await execution.rollback(to: target, note: note)
+        return await execution.rollback(to: target, note: note, preserved: drift.preserved, later: drift.laterRun)
     }
 
     static func checkRollbackTarget(_ target: String, state: RunState, runID: String) throws(EngineError) {
@@ -153,13 +155,16 @@ extension Engine {
 }
 
 extension SagaExecution {
-    func rollback(to target: String, note: String) async -> RunOutcome {
+    func rollback(to target: String, note: String, preserved: PreservedWorkspace? = nil, later: LaterRun? = nil) async -> RunOutcome {
         var started = event(.rollbackStarted)
         started.point = target
         started.note = note
         started.pid = getpid()
         started.host = ProcessInfo.processInfo.hostName
-        do { try record(started) } catch {
+        do {
+            try record(started)
+            if let preserved { try journalPreserved(preserved, before: "the rollback", later: later) }
+        } catch {
             return finishFailed(RunState.Failure(site: .journal, error: "\(error)"))
         }
         return await continueRollback(to: target)
@@ -177,6 +182,7 @@ extension SagaExecution {
         case nil: break
         }
         do {
+            try await preserveWorkspace(before: "the restore of the point \(target)")
             guard case .restored(let restored) = try await points.restore(run: runID, point: target, event: "rollback")
             else { return finishRollback(target) }
             var event = event(.workspaceRestored)

@@ -12,6 +12,7 @@ extension SagaExecution {
         case nil: break
         }
         do {
+            try await preserveWorkspace(before: "the restore of the start point")
             if case .restored(let restored) = try await points.restore(run: runID, point: PointName.start) {
                 var event = event(.workspaceRestored)
                 event.point = PointName.start
@@ -22,6 +23,7 @@ extension SagaExecution {
         } catch {
             var event = event(.runStuck)
             event.failedStep = failure?.site.description
+            event.point = PointName.start
             event.error = "every compensation ran, but the workspace could not be restored to the start point: \(error)"
             note(event)
             return outcome(.stuck(failure: failure, at: .restore(point: PointName.start)))

@@ -54,6 +54,7 @@ extension JournalEvent {
         add(.comment, comment)
         add(.deadline, deadline)
         if let outcomeUnknown { members.append((CodingKeys.outcomeUnknown.stringValue, .bool(outcomeUnknown))) }
+        if let preserved { members.append((CodingKeys.preserved.stringValue, .array(preserved.map(JSONText.string)))) }
         return .object(members)
     }
 }

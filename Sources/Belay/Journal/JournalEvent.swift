@@ -126,6 +126,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// On `step_failed`: the step was interrupted (a crash or a second signal) and, having no verify
     /// and not being idempotent, may have been applied. It is never re-run; `resume` compensates it.
     public var outcomeUnknown: Bool?
+    /// On a `checkpoint_recorded` of the workspace before a restore overwrote it: `kind path` of each
+    /// file the commit keeps (those that differed from the run's previous commit).
+    public var preserved: [String]?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -144,6 +147,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case decision, criteria, comment, deadline
         case outcomeUnknown = "outcome_unknown"
         case environment, lock, shown
+        case preserved
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

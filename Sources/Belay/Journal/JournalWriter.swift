@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// The append side of a run's journal: one JSON object per line, each fsync'd before `append` returns.
+/// The append side of a run's journal: one JSON object per line, sealed with its checksum
+/// (`JournalChecksum`), each fsync'd before `append` returns.
 ///
-/// A crash can tear the last line; opening the journal again makes sure the next event starts on a
-/// fresh line, and `JournalReader` ignores the torn one.
+/// A crash can tear the last line. That write never returned, so nothing acted on it: opening the
+/// journal again cuts the torn line off, and the next event starts where it began.
 final class JournalWriter: JournalAppender {
     private struct State {
         var seq: Int
@@ -26,9 +27,7 @@ final class JournalWriter: JournalAppender {
         self.fd = fd
         self.state = Mutex(State(seq: lastSeq))
         self.failpoint = failpoint
-        if JournalWriter.endsTorn(fd: fd) {
-            try write(Data("\n".utf8))
-        }
+        try cutTornTail()
     }
 
     deinit { close(fd) }
@@ -40,16 +39,16 @@ final class JournalWriter: JournalAppender {
         let (stored, seen) = try state.withLock { state throws(EngineError) -> ([JournalEvent], [Int]) in
             let time = JournalClock.now()
             var stored: [JournalEvent] = []
-            var text = ""
+            var bytes: [UInt8] = []
             for var event in events {
                 state.seq += 1
                 event.seq = state.seq
                 event.time = time
-                text += event.jsonText.rendered()
-                text += "\n"
+                bytes += JournalChecksum.seal(Array(event.jsonText.rendered().utf8))
+                bytes.append(0x0A)
                 stored.append(event)
             }
-            try write(Data(text.utf8))
+            try write(Data(bytes))
             guard fsync(fd) == 0 else {
                 throw EngineError(.journal, .io(.journal, path: url.path, reason: "fsync: " + String(cString: strerror(errno))))
             }
@@ -81,11 +80,24 @@ final class JournalWriter: JournalAppender {
         if let failure { throw failure }
     }
 
-    /// Whether the file's last byte is not a newline (a crash tore the last line).
-    private static func endsTorn(fd: Int32) -> Bool {
+    /// Cuts a line torn by a crash (the bytes after the last newline) off the end of the file.
+    private func cutTornTail() throws(EngineError) {
         let size = lseek(fd, 0, SEEK_END)
-        guard size > 0 else { return false }
-        var byte: UInt8 = 0
-        return pread(fd, &byte, 1, size - 1) == 1 && byte != 0x0A
+        guard size > 0 else { return }
+        var end = size
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        scan: while end > 0 {
+            let start = max(0, end - off_t(chunk.count))
+            let count = pread(fd, &chunk, Int(end - start), start)
+            guard count == Int(end - start) else { return }
+            for position in stride(from: count - 1, through: 0, by: -1) {
+                if chunk[position] == 0x0A { break scan }
+                end -= 1
+            }
+        }
+        guard end < size else { return }
+        guard ftruncate(fd, end) == 0, fsync(fd) == 0 else {
+            throw EngineError(.journal, .io(.journal, path: url.path, reason: "cutting a torn last line: " + String(cString: strerror(errno))))
+        }
     }
 }

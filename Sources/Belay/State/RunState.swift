@@ -173,7 +173,7 @@ public struct RunState: Sendable, Hashable {
     public var actionsSinceLastCommit: [StepKey] = []
     /// Why the run paused (a failure, a signal, a phase to stop after).
     public var pauseNote: String?
-    /// Lines of the journal that could not be decoded (a torn last line after a crash).
+    /// Lines of the journal tolerated as torn by a crash (a torn last line).
     public var ignoredLines = 0
     public var lastSeq = 0
     /// What each gate step decided, and each approval step's request and answer (RunState+Gates.swift).

@@ -51,6 +51,22 @@ public struct GitRollbackPoints: RollbackPoints {
         return try await store.drift(since: last).map { "\($0.kind.rawValue) \($0.path)" }
     }
 
+    public func preserve(run: String) async throws -> PreservedWorkspace? {
+        guard let preserved = try await store.preserve(run: run) else { return nil }
+        return PreservedWorkspace(
+            commit: preserved.checkpoint.commit.hex, tree: preserved.checkpoint.tree.hex,
+            files: preserved.changes.map { "\($0.kind.rawValue) \($0.path)" })
+    }
+
+    public func repairPoint(run: String, name: String, commit: String) async throws -> RecordedPoint? {
+        try await store.repairPoint(run: run, name: name, commit: commit)
+            .map { RecordedPoint(commit: $0.commit.hex, tree: $0.tree.hex) }
+    }
+
+    public func laterRun(than run: String) async throws -> LaterRun? {
+        try await store.laterRun(than: run).map { LaterRun(runID: $0.run, workspaceMatches: $0.workspaceMatches) }
+    }
+
     private func checkpoint(run: String, name: String) async throws -> Checkpoint {
         guard let checkpoint = try await store.point(run: run, name: name) else {
             throw EngineError(.checkpoint, .missingPoints(runID: run, names: [name]))

@@ -19,6 +19,32 @@ public enum RestoreResult: Sendable, Hashable {
     case nothingRecorded
 }
 
+/// The workspace as it was before a restore overwrote it, kept as a commit of the run's history.
+public struct PreservedWorkspace: Sendable, Hashable {
+    public var commit: String
+    public var tree: String
+    /// `kind path` of each file that differs from the run's previous commit: what the commit keeps.
+    public var files: [String]
+
+    public init(commit: String, tree: String, files: [String]) {
+        self.commit = commit
+        self.tree = tree
+        self.files = files
+    }
+}
+
+/// Another run that recorded commits in the same workspace after a run's last commit.
+public struct LaterRun: Sendable, Hashable {
+    public var runID: String
+    /// The workspace is exactly as that run left it.
+    public var workspaceMatches: Bool
+
+    public init(runID: String, workspaceMatches: Bool) {
+        self.runID = runID
+        self.workspaceMatches = workspaceMatches
+    }
+}
+
 /// Where the engine records rollback points of the workspace and restores it from them.
 ///
 /// One requirement per operation, so the engine never needs to know which store it has: Belay's
@@ -47,6 +73,28 @@ public protocol RollbackPoints: Sendable {
     /// Files of the workspace that differ from the run's last recorded commit (`kind path`), or nil
     /// when this store records nothing.
     func changesSinceLastCommit(run: String) async throws -> [String]?
+
+    /// Before a restore overwrites the workspace: commits it on the run's history (append-only) when
+    /// it differs from the run's last commit, so nothing anyone changed is lost. Nil when nothing
+    /// differs or this store records nothing.
+    func preserve(run: String) async throws -> PreservedWorkspace?
+
+    /// The run's point `name` when its name is gone but `commit` (from the journal) is still stored:
+    /// the name is given back to it. Nil when the commit is gone too.
+    func repairPoint(run: String, name: String, commit: String) async throws -> RecordedPoint?
+
+    /// The run that recorded commits in this workspace last, after `run`'s last commit, if any.
+    func laterRun(than run: String) async throws -> LaterRun?
+}
+
+extension RollbackPoints {
+    /// Stores that keep no history of other runs find none.
+    public func laterRun(than run: String) async throws -> LaterRun? { nil }
+
+    /// Stores whose point names cannot go missing have nothing to repair.
+    public func repairPoint(run: String, name: String, commit: String) async throws -> RecordedPoint? {
+        try await point(run: run, name: name)
+    }
 }
 
 extension RollbackPoints {
@@ -78,4 +126,6 @@ public struct NoRollbackPoints: RollbackPoints {
     public func diff(run: String, from: String, to: String?) async throws -> [FileChange] { [] }
 
     public func changesSinceLastCommit(run: String) async throws -> [String]? { nil }
+
+    public func preserve(run: String) async throws -> PreservedWorkspace? { nil }
 }

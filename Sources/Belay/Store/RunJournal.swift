@@ -12,8 +12,8 @@ public protocol RunJournal: Sendable {
     func appender(run: String, creating: Bool, lastSeq: Int) throws(EngineError) -> any JournalAppender
 
     /// Every event of the run, in order. A torn last line (a crash mid-write) is counted in
-    /// `ignoredLines`, never returned.
-    /// - Throws: `.unknownRun` when there is no such run.
+    /// `ignoredLines`, never returned; any other line that cannot be trusted is an error.
+    /// - Throws: `.unknownRun` when there is no such run, `.journalDamaged` for a damaged line.
     func read(run: String) throws(EngineError) -> JournalContents
 
     /// The ids of every recorded run, oldest first.

@@ -19,6 +19,11 @@ enum EngineErrorText {
             "\(error); if no run is active, remove it"
         case .lockContended:
             "\(error); try again"
+        case .journalDamaged(let path, let line, _):
+            "\(error).\nNothing was run. Line \(line) records one event of the run, and no other line can stand in "
+                + "for it: restore \(path) from a backup, or repair line \(line) by hand from the run's logs "
+                + "(docs/engine.md#the-journal gives the format; on a repaired line drop the \"crc\" field). "
+                + "Until then `status`, `resume` and `rollback` refuse this run."
         case .runExists:
             "\(error); pick another --run-id"
         case .unknownRun(let runID, let workspace):
@@ -27,7 +32,8 @@ enum EngineErrorText {
         case .runEnded(let runID, let status):
             "\(error)" + (status == .failed ? "; to undo it, use `belay rollback \(runID) --to start`" : "")
         case .drift:
-            "\(error). Check them (keep or revert), then use --force to go on."
+            "\(error). Check them (keep or revert), then use --force to go on: Belay first keeps the workspace "
+                + "as it is in a commit of the run's history and prints how to bring a file back."
         case .playbookChanged(_, let playbook, let snapshot):
             "\(error). Compare them (diff \(playbook) \(snapshot)), then use --force to go on with the snapshot."
         case .phaseSelection(let problem):

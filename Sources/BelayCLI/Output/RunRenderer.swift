@@ -55,6 +55,7 @@ final class RunRenderer: Sendable {
             let title = phase?.name.map { " — \($0)" } ?? ""
             return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "")\(title)", .bold)
         case .checkpointRecorded:
+            if event.preserved != nil { return PreservedText.lines(event, workspace: workspace).joined(separator: "\n") }
             guard event.point != nil else { return nil }
             return paint("  ⚑ rollback point \(event.point ?? "") (\(short(event.commit)))", .dim)
         case .stepSucceeded:

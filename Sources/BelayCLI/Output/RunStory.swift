@@ -47,6 +47,9 @@ struct RunStory {
             return "lock taken over: \(event.note ?? "")"
         case .checkpointRecorded:
             if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
+            if event.preserved != nil {
+                return PreservedText.lines(event, workspace: history.workspace, indent: "").joined(separator: "\n")
+            }
             return "  workspace recorded as the run left it (commit \(short(event.commit)))"
         case .phaseStarted:
             let name = after.phase(event.phase ?? "")?.name.map { " — \($0)" } ?? ""

@@ -75,6 +75,13 @@ public final class InMemoryRollbackPoints: RollbackPoints {
         return Self.changes(from: last, to: try snapshot()).map { "\($0.kind.rawValue) \($0.path)" }
     }
 
+    public func preserve(run: String) async throws -> PreservedWorkspace? {
+        guard let files = try await changesSinceLastCommit(run: run), !files.isEmpty,
+            let recorded = try await record(run: run, event: "preserved", phase: "workspace", point: nil, summary: nil, details: [])
+        else { return nil }
+        return PreservedWorkspace(commit: recorded.commit, tree: recorded.tree, files: files)
+    }
+
     private func commit(run: String, point: String) throws -> Commit {
         guard let commit = books.withLock({ books in books.points[run]?[point].map { books.commits[$0] } }) else {
             throw EngineError(.checkpoint, .missingPoints(runID: run, names: [point]))
