@@ -15,7 +15,7 @@ enum PlanRenderer {
         line("Plan for \(bold(playbook.name)) (\(file)): \(count(plan.phases.count, "phase")), \(count(steps, "step")). Nothing is run.")
         if let description = playbook.description { line(description) }
         if !playbook.vars.isEmpty {
-            line("vars: " + playbook.vars.map { "\($0.name)=\(ShellQuote.word($0.value))" }.joined(separator: " "))
+            line("vars: " + playbook.vars.map { "\($0.name)=\(shown(ShellQuote.word($0.value)))" }.joined(separator: " "))
         }
         line()
         line("\(dim("rollback point")) start  \(dim(plan.points[0]))")
