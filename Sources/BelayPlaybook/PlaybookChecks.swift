@@ -121,8 +121,10 @@ struct PlaybookChecks {
                     }
                     for segment in template.segments {
                         guard case .placeholder(let reference, let offset) = segment else { continue }
-                        let raw = rawText(of: template, at: offset)
-                        let location = placeholderLocation(node, offset: offset, raw: raw)
+                        // Located only when reported: finding the column costs a search of the line.
+                        var location: SourceLocation {
+                            placeholderLocation(node, offset: offset, raw: rawText(of: template, at: offset))
+                        }
                         switch reference {
                         case .variable(let name) where !declared.contains(name):
                             error(
