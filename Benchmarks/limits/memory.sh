@@ -14,7 +14,8 @@ trap 'rm -rf "$work"' EXIT
 measure() {
   local code=0
   /usr/bin/time -f "%M %e" -o "$work/time" "$@" >"$work/out" 2>&1 || code=$?
-  read -r kb seconds <"$work/time"
+  # GNU time puts "Command exited with non-zero status N" first; the figures are the last line.
+  read -r kb seconds < <(tail -n 1 "$work/time")
   echo "$((kb / 1024)) $seconds $code"
 }
 row() { printf "%-44s %10s %10s %6s\n" "$1" "$2" "$3" "$4"; }
@@ -22,7 +23,7 @@ row() { printf "%-44s %10s %10s %6s\n" "$1" "$2" "$3" "$4"; }
 # 1. A completed run that emptied a big file, then `rollback --to start` brings it back.
 ws="$work/rollback"
 mkdir -p "$ws"
-yes "a line of a large artefact in the workspace, restored byte for byte" | head -c "$((file_mb * 1024 * 1024))" >"$ws/big.bin"
+{ yes "a line of a large artefact in the workspace, restored byte for byte" || true; } | head -c "$((file_mb * 1024 * 1024))" >"$ws/big.bin"
 sum_before="$(cksum <"$ws/big.bin")"
 cat >"$ws/playbook.yml" <<'YAML'
 name: bench-rollback
@@ -46,7 +47,7 @@ phases:
     steps:
       - id: fail
         run: |
-          yes "a line of a very chatty step that fails in the end" | head -c $(((log_mb - 20) * 1024 * 1024))
+          { yes "a line of a very chatty step that fails in the end" || true; } | head -c $(((log_mb - 20) * 1024 * 1024))
           head -c $((20 * 1024 * 1024)) /dev/zero | tr '\\0' x; echo
           exit 1
         compensate: "true"
