@@ -30,7 +30,7 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "BelayGit", dependencies: ["CGit2"]),
+        .target(name: "BelayGit", dependencies: ["CGit2", "BelaySupport"]),
         .target(name: "BelaySupport", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "BelayModel", dependencies: ["BelaySupport"]),
         .target(

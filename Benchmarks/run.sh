@@ -18,4 +18,14 @@ if [ "${GATE_BENCH:-1}" != 0 ]; then
   bash "$here/gate/memory.sh" || status=1
   echo
 fi
+# -- Bounded under abuse (Benchmarks/limits/): peak memory of a rollback of a 1 GB file and of a
+# -- failing step with a 500 MB log, and validation time of 10 and 50 MB playbooks. Skip with
+# -- LIMITS_BENCH=0.
+if [ "${LIMITS_BENCH:-1}" != 0 ]; then
+  for bench in memory validate; do
+    echo "== limits/$bench.sh"
+    bash "$here/limits/$bench.sh" || status=1
+    echo
+  done
+fi
 exit "$status"

@@ -1,3 +1,4 @@
+import BelaySupport
 import Foundation
 
 /// One checkpoint commit of a run: the workspace as it was at an event, with Belay's trailers.
@@ -57,7 +58,9 @@ extension Checkpoint {
     ) -> String {
         var message = "belay: \(run) \(event) \(phase)\n\n"
         if let summary = summary?.trimmingCharacters(in: .whitespacesAndNewlines), !summary.isEmpty {
-            message += summary + "\n\n"
+            // Lines stay lines; control characters inside them (from users' notes) are escaped.
+            message += summary.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { PrintableText.escaped($0) }.joined(separator: "\n") + "\n\n"
         }
         message += "\(runTrailer): \(run)\n\(phaseTrailer): \(phase)\n\(eventTrailer): \(event)\n"
         for (key, value) in details {
@@ -66,8 +69,9 @@ extension Checkpoint {
         return message
     }
 
-    /// Trailer values are one line; newlines would end the trailer block.
+    /// Trailer values are one line: a newline would end the trailer block, so it is escaped, as is
+    /// every other control character.
     private static func oneLine(_ value: String) -> String {
-        value.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        PrintableText.escaped(value.trimmingCharacters(in: .whitespaces))
     }
 }

@@ -11,6 +11,9 @@ extension Repository {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing a diff")
         options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        // Counting lines loads both versions of a file; above this size a file is counted as binary
+        // instead, so comparing points costs bounded memory whatever the files weigh.
+        options.max_size = Self.maxLineCountedSize
         var diff: OpaquePointer?
         try check(
             git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options),
@@ -51,6 +54,9 @@ extension Repository {
         }
         return result.sorted { $0.path < $1.path }
     }
+
+    /// Files larger than this (bytes) get no line counts: they are reported as binary.
+    static let maxLineCountedSize: Int64 = 8 * 1024 * 1024
 
     /// The caller frees the returned `git_tree *`.
     func lookupTree(_ id: ObjectID) throws -> OpaquePointer? {

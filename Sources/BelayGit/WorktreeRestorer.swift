@@ -113,12 +113,6 @@ extension Repository {
         let path = write.path
         let full = workspace + "/" + path
         try makeParentDirectories(of: path)
-        var oid = write.id
-        var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, handle, &oid), "restoring \(path): reading its content")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        let bytes = git_blob_rawcontent(blob)
 
         var existing = stat()
         if lstat(full, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFDIR {
@@ -131,6 +125,12 @@ extension Repository {
         }
 
         if write.mode == WorktreeScanner.symlinkMode {
+            var oid = write.id
+            var blob: OpaquePointer?
+            try check(git_blob_lookup(&blob, handle, &oid), "restoring \(path): reading its content")
+            defer { git_blob_free(blob) }
+            let size = Int(git_blob_rawsize(blob))
+            let bytes = git_blob_rawcontent(blob)
             let target = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
             if unlink(full) != 0 && errno != ENOENT { throw GitError.fromErrno(errno, operation: "restoring \(path)") }
             guard symlink(target, full) == 0 else { throw GitError.fromErrno(errno, operation: "restoring symlink \(path)") }
@@ -142,17 +142,10 @@ extension Repository {
             let permissions: mode_t = write.mode == WorktreeScanner.executableMode ? 0o755 : 0o644
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, permissions)
             guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "restoring \(path)") }
-            var written = 0
-            while written < size {
-                let count = Glibc.write(fd, bytes! + written, size - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    let error = errno
-                    close(fd)
-                    unlink(temporary)
-                    throw GitError.fromErrno(error, operation: "restoring \(path)")
-                }
-                written += count
+            do { try copyBlob(write.id, to: fd, path: path) } catch {
+                close(fd)
+                unlink(temporary)
+                throw error
             }
             _ = fchmod(fd, permissions)  // the umask must not change the recorded mode
             close(fd)

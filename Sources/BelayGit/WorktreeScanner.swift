@@ -6,8 +6,8 @@ import Glibc
 /// Brings the index in line with the worktree, the way `git add -A` does, but hashing only the files whose
 /// stat data (times, size, inode, mode, owner) differ from the index entry, or that are racily clean.
 ///
-/// Rules: regular files and symlinks are snapshotted, with the owner-executable bit; `.belay` and `.git`
-/// entries (at any depth) and paths matched by `.belayignore` are skipped; no content filters
+/// Rules: regular files and symlinks are snapshotted, with the owner-executable bit; `.git` entries (at
+/// any depth), the workspace's top-level `.belay` and paths matched by `.belayignore` are skipped; no content filters
 /// (`.gitattributes`, autocrlf) are applied, so a restore gives back the exact bytes.
 final class WorktreeScanner {
     private let repository: Repository
@@ -119,7 +119,7 @@ final class WorktreeScanner {
     }
 
     private func visit(name: UnsafePointer<CChar>, type: UInt8, in dirFD: Int32, prefix: String) throws {
-        if Self.isSkipped(name) { return }
+        if Self.isSkipped(name, atTop: prefix.isEmpty) { return }
         guard let leaf = String(validatingCString: name) else {
             throw GitError(
                 .invalidName, operation: "snapshotting \(prefix.isEmpty ? "." : prefix)",
@@ -177,10 +177,12 @@ final class WorktreeScanner {
         }
     }
 
-    /// `.`, `..`, and the `.git` / `.belay` directories that must never be snapshotted.
-    private static func isSkipped(_ name: UnsafePointer<CChar>) -> Bool {
+    /// `.`, `..`, `.git` at any depth, and the workspace's own `.belay` (Belay's state). A `.belay`
+    /// below the top is a user's folder like any other, so it is snapshotted.
+    private static func isSkipped(_ name: UnsafePointer<CChar>, atTop: Bool) -> Bool {
         guard name[0] == 0x2E else { return false }  // "."
-        return name[1] == 0 || strcmp(name, "..") == 0 || strcmp(name, ".git") == 0 || strcmp(name, ".belay") == 0
+        return name[1] == 0 || strcmp(name, "..") == 0 || strcmp(name, ".git") == 0
+            || (atTop && strcmp(name, ".belay") == 0)
     }
 
     private func isClean(_ entry: git_index_entry, info: stat, mode: UInt32) -> Bool {

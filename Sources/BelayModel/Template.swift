@@ -69,26 +69,26 @@ public struct Template: Sendable, Hashable {
         return out
     }
 
+    /// One pass over the text: each `{{` is found once and its `}}` searched once, and once no `}}`
+    /// is left the rest is literal, so a value full of unclosed `{{` is still read in linear time.
     private static func parse(_ text: String) -> [Segment] {
         var segments: [Segment] = []
-        var literal = ""
         var index = text.startIndex
         var offset = 0
         while index < text.endIndex {
-            if text[index...].hasPrefix("{{"), let close = text[index...].firstRange(of: "}}") {
-                if !literal.isEmpty { segments.append(.literal(literal)) }
-                literal = ""
-                let inner = String(text[text.index(index, offsetBy: 2)..<close.lowerBound])
-                segments.append(classify(inner.trimmingWhitespace(), raw: String(text[index..<close.upperBound]), offset: offset))
-                offset += text.distance(from: index, to: close.upperBound)
-                index = close.upperBound
-                continue
+            guard let open = text[index...].firstRange(of: "{{"),
+                let close = text[open.upperBound...].firstRange(of: "}}")
+            else { break }
+            if open.lowerBound > index {
+                segments.append(.literal(String(text[index..<open.lowerBound])))
+                offset += text.distance(from: index, to: open.lowerBound)
             }
-            literal.append(text[index])
-            index = text.index(after: index)
-            offset += 1
+            let inner = String(text[open.upperBound..<close.lowerBound])
+            segments.append(classify(inner.trimmingWhitespace(), raw: String(text[open.lowerBound..<close.upperBound]), offset: offset))
+            offset += text.distance(from: open.lowerBound, to: close.upperBound)
+            index = close.upperBound
         }
-        if !literal.isEmpty { segments.append(.literal(literal)) }
+        if index < text.endIndex { segments.append(.literal(String(text[index...]))) }
         return segments
     }
 

@@ -9,10 +9,17 @@ struct PlaybookChecks {
     let reader: YAMLReader
     let draft: PlaybookDraft
     private(set) var diagnostics: [Diagnostic] = []
+    /// Each phase id's first index, so a placeholder is checked without scanning every phase.
+    private let phaseByID: [String: Int]
 
     init(reader: YAMLReader, draft: PlaybookDraft) {
         self.reader = reader
         self.draft = draft
+        var index: [String: Int] = [:]
+        for (position, phase) in draft.playbook.phases.enumerated() where index[phase.id] == nil {
+            index[phase.id] = position
+        }
+        phaseByID = index
     }
 
     mutating func run() {
@@ -93,6 +100,7 @@ struct PlaybookChecks {
     private mutating func checkPlaceholders(order: [Int]?) {
         let playbook = draft.playbook
         let variables = playbook.vars.map(\.name)
+        let declared = Set(variables)
         var position: [Int: Int] = [:]
         for (rank, index) in (order ?? []).enumerated() { position[index] = rank }
 
@@ -106,17 +114,19 @@ struct PlaybookChecks {
                         error(
                             "malformed placeholder \(text) in \(field)",
                             at: placeholderLocation(node, offset: offset, raw: text),
-                            hint: variables.contains(inner)
+                            hint: declared.contains(inner)
                                 ? "did you mean {{ vars.\(inner) }}?"
                                 : "write {{ vars.NAME }} or {{ steps.PHASE.STEP.KEY }}; for literal braces, "
                                     + "put the text in a variable and use {{ vars.NAME }}")
                     }
                     for segment in template.segments {
                         guard case .placeholder(let reference, let offset) = segment else { continue }
-                        let raw = rawText(of: template, at: offset)
-                        let location = placeholderLocation(node, offset: offset, raw: raw)
+                        // Located only when reported: finding the column costs a search of the line.
+                        var location: SourceLocation {
+                            placeholderLocation(node, offset: offset, raw: rawText(of: template, at: offset))
+                        }
                         switch reference {
-                        case .variable(let name) where !variables.contains(name):
+                        case .variable(let name) where !declared.contains(name):
                             error(
                                 "unknown variable '\(name)' in \(field)", at: location,
                                 hint: Suggestion.hint(for: name, among: variables)
@@ -142,7 +152,7 @@ struct PlaybookChecks {
         position: [Int: Int], orderKnown: Bool
     ) -> (message: String, hint: String?)? {
         let phases = draft.playbook.phases
-        guard let targetPhase = phases.firstIndex(where: { $0.id == phaseID }) else {
+        guard let targetPhase = phaseByID[phaseID] else {
             return ("unknown phase '\(phaseID)'", Suggestion.hint(for: phaseID, among: phaseIDs))
         }
         let stepIDs = phases[targetPhase].steps.map(\.id)

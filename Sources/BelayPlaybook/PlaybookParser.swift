@@ -16,22 +16,33 @@ struct PlaybookParser {
         var playbook = Playbook(name: "", phases: [])
         if let node = fields["name"], let name = nonEmptyString(node, "name") { playbook.name = name }
         if let node = fields["description"] { playbook.description = reader.string(node, "description") }
-        if let node = fields["workspace"] { playbook.workspace = nonEmptyString(node, "workspace") }
+        if let node = fields["workspace"] {
+            playbook.workspace = nonEmptyString(node, "workspace")
+            if let path = playbook.workspace, path.hasPrefix("/"), let refusal = WorkspaceFolder.refusal(for: path) {
+                reader.error(
+                    "workspace \(path) is \(refusal.rawValue); a rollback there would restore files that are not the deploy's",
+                    at: node, hint: "point workspace at a folder of its own, for example /srv/site")
+            }
+        }
 
         var variableNodes: [String: Node] = [:]
         var unsetVariables: Set<String> = []
         if let node = fields["vars"] {
+            // The first variable of each environment name, to find clashes without comparing pairs.
+            var byEnvironmentName: [String: String] = [:]
             for entry in variableEntries(node, "vars") {
+                let environmentName = Identifier.environmentName(ofVariable: entry.key)
                 if !Identifier.isVariableName(entry.key) {
                     reader.error(
                         "variable name '\(entry.key)' is not valid", at: entry.node,
                         hint: "use letters, digits, '_' and '-', starting with a letter or '_'")
-                } else if let clash = variableNodes.keys.first(where: {
-                    Identifier.environmentName(ofVariable: $0) == Identifier.environmentName(ofVariable: entry.key)
-                }) {
+                } else if let clash = byEnvironmentName[environmentName], clash != entry.key {
                     reader.error(
-                        "variables '\(clash)' and '\(entry.key)' would both be \(Identifier.environmentName(ofVariable: entry.key))",
+                        "variables '\(clash)' and '\(entry.key)' would both be \(environmentName)",
                         at: entry.node, hint: "rename one of them")
+                }
+                if Identifier.isVariableName(entry.key), byEnvironmentName[environmentName] == nil {
+                    byEnvironmentName[environmentName] = entry.key
                 }
                 variableNodes[entry.key] = entry.node
                 playbook.vars.append(Variable(entry.key, entry.value ?? ""))

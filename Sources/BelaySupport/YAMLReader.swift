@@ -23,7 +23,10 @@ public final class YAMLReader {
     /// Parses the document. A syntax error becomes a located diagnostic and the result is `nil`.
     public func root() -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver gives every scalar the str tag without trying the default
+            // resolver's regular expressions on it (the bulk of the time on a large file); the
+            // getters below read nulls, booleans and numbers from the text themselves.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 error("the file is empty", at: nil as Mark?, hint: nil)
                 return nil
             }
@@ -158,8 +161,12 @@ public final class YAMLReader {
         return scalar.string
     }
 
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`), unquoted or tagged `!!bool`; a quoted
+    /// `"true"` is a string, as YAML's default schema has it.
     public func bool(_ node: Node, _ what: String) -> Bool? {
-        guard case .scalar = node, let value = node.bool else {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || node.tag == Tag(.bool),
+            let value = Bool.construct(from: Node.Scalar(scalar.string, Tag(.bool)))
+        else {
             error("\(what) must be true or false, found \(describe(node))", at: node)
             return nil
         }

@@ -19,14 +19,14 @@ import Testing
             Belay-Phase: migrate
             Belay-Event: phase_completed
             Belay-Decision: PROCEED
-            Belay-Note: two lines
+            Belay-Note: two\\nlines
 
             """)
         #expect(checkpoint.run == "deploy-1")
         #expect(checkpoint.event == "phase_completed")
         #expect(checkpoint.phase == "migrate")
         #expect(checkpoint.trailers["Belay-Decision"] == "PROCEED")
-        #expect(checkpoint.trailers["Belay-Note"] == "two lines")
+        #expect(checkpoint.trailers["Belay-Note"] == #"two\nlines"#)
         #expect(abs(checkpoint.time.timeIntervalSinceNow) < 120)
 
         // The git CLI reads the same thing.

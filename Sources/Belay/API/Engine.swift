@@ -31,7 +31,8 @@ public struct Engine: Sendable {
     /// The state of a recorded run, folded from its journal.
     /// - Throws: `.unknownRun` when there is no such run.
     public func state(of runID: String) throws(EngineError) -> RunState {
-        try stores.journal.read(run: runID).state
+        guard RunID.isValid(runID) else { throw EngineError(.unknownRun, .invalidRunID(runID)) }
+        return try stores.journal.read(run: runID).state
     }
 
     /// The ids of every recorded run, oldest first.

@@ -1,4 +1,5 @@
 import BelayModel
+import BelaySupport
 
 /// Why the engine could not run (or read) a run at all — as opposed to a step failing, which is a
 /// normal outcome reported in `RunOutcome`.
@@ -45,6 +46,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// trusted: Belay acts on no journal it could not read whole.
         case journalDamaged(path: String, line: Int, damage: JournalDamage)
         case workspaceMissing(path: String)
+        /// The workspace is a folder Belay never works in (the root, a home or a system folder).
+        case unsafeWorkspace(path: String, WorkspaceFolder.Refusal)
+        /// The workspace's `.belay` is not a folder of the user's own.
+        case unsafeStateFolder(path: String, StateFolderRefusal)
         case invalidRunID(String)
         /// A run with this id exists already (its journal, folder or rollback points).
         case runExists(runID: String)
@@ -85,6 +90,14 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case unreadable
         /// The line parses, but its bytes do not match the checksum written with it.
         case checksumMismatch = "checksum mismatch"
+    }
+
+    /// Why a workspace's `.belay` is refused: state written through a symlink or into someone
+    /// else's folder would land where the user did not choose.
+    public enum StateFolderRefusal: Sendable, Hashable {
+        case symlink
+        case notFolder
+        case notOwned(owner: UInt32, user: UInt32)
     }
 
     /// The operation that refused to act on a changed workspace.
@@ -138,6 +151,14 @@ extension EngineError.Problem: CustomStringConvertible {
                 + "); Belay acts on no journal it cannot read whole"
         case .workspaceMissing(let path):
             "the workspace \(path) does not exist"
+        case .unsafeWorkspace(let path, let refusal):
+            "the workspace \(path) is \(refusal.rawValue); Belay never works there, since a rollback would restore files that are not the deploy's"
+        case .unsafeStateFolder(let path, .symlink):
+            "\(path) is a symlink; Belay keeps its state only in a real folder of the workspace"
+        case .unsafeStateFolder(let path, .notFolder):
+            "\(path) is not a folder"
+        case .unsafeStateFolder(let path, .notOwned(let owner, let user)):
+            "\(path) belongs to user id \(owner), not to the user running Belay (id \(user))"
         case .invalidRunID(let id):
             "'\(id)' is not a valid run id (\(RunID.rule))"
         case .runExists(let id):

@@ -33,6 +33,7 @@ public struct RunHistory: Sendable {
     }
 
     init(engine: Engine, runID: String) throws(EngineError) {
+        guard RunID.isValid(runID) else { throw EngineError(.unknownRun, .invalidRunID(runID)) }
         let contents = try engine.stores.journal.read(run: runID)
         self.runID = runID
         self.workspace = engine.workspace

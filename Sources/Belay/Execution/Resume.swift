@@ -91,7 +91,7 @@ extension SagaExecution {
             let attempt = max(1, state.attempts)
             var outputs = state.outputs
             let scratch = folder.scratch.appendingPathComponent("\(phase.id).\(step.id).run.\(attempt).out").path
-            outputs.merge(StepOutputFile.consume(scratch)) { _, new in new }
+            outputs.merge(StepOutputFile.consume(scratch).outputs) { _, new in new }
             let check = await perform(
                 verify, action: .verify, step: step, phase: phase, attempt: attempt, input: state.value, outputs: outputs)
             var outcome = event(check.succeeded ? .stepSucceeded : (step.critical ? .stepFailed : .stepWarning),

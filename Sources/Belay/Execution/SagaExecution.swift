@@ -374,8 +374,12 @@ final class SagaExecution: Sendable {
             logFile: folder.workspace.appendingPathComponent(log).path,
             timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption))
         let produced = StepOutputFile.consume(outputFile)
-        var outcome = ActionOutcome(outputs: produced)
-        if !result.succeeded { outcome.error = result.failureDescription(timeout: timeout) }
+        var outcome = ActionOutcome(outputs: produced.outputs)
+        let problems = [
+            result.succeeded ? nil : result.failureDescription(timeout: timeout),
+            produced.problem.map { "$BELAY_OUTPUT: \($0)" },
+        ].compactMap(\.self)
+        if !problems.isEmpty { outcome.error = problems.joined(separator: "; ") }
         return (outcome, result.exitCode)
     }
 

@@ -169,40 +169,6 @@ enum ShellRunner {
     }
 }
 
-/// Reads the `key=value` lines an action wrote to `$BELAY_OUTPUT`, then removes the file (it may
-/// hold secret values that must not stay on disk unmasked).
-enum StepOutputFile {
-    static func consume(_ path: String) -> [String: String] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [:] }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            data.append(contentsOf: buffer[..<count])
-        }
-        close(fd)
-        unlink(path)
-        var outputs: [String: String] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingWhitespace()
-            guard !key.isEmpty, !key.hasPrefix("#") else { continue }
-            outputs[key] = String(line[line.index(after: equals)...])
-        }
-        return outputs
-    }
-
-    /// `BELAY_OUT_<KEY>`: upper-cased, `-` → `_`.
-    static func environmentName(_ key: String) -> String { "BELAY_OUT_" + environmentSuffix(key) }
-
-    static func environmentSuffix(_ name: String) -> String {
-        name.uppercased().replacing("-", with: "_")
-    }
-}
-
 /// The process group of a running command, shared between the task that runs it and its timer.
 final class ProcessGroupBox: Sendable {
     private let value = Mutex<pid_t>(0)

@@ -11,16 +11,20 @@ public enum RunID {
         return "\(day)-\(time)-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
     }
 
-    /// The rule `isValid` checks, in words.
-    public static let rule = "letters, digits, '-', '_', '.'"
+    /// The pattern `isValid` checks, as docs/state.md states it.
+    public static let rule = "[A-Za-z0-9][A-Za-z0-9_-]*, at most \(maxLength) characters"
 
-    /// Ids become folder names and git ref components: keep them to a safe alphabet.
+    public static let maxLength = 100
+
+    /// Ids become folder names and git ref components, so one pattern that is safe as both: no
+    /// dot (git refuses `x.lock`, `a.` and `a..b` in refs), no slash, nothing that starts like an
+    /// option. The engine checks it before anything is written, for every command that takes an id.
     public static func isValid(_ id: String) -> Bool {
-        guard let first = id.unicodeScalars.first, first != "." && first != "-" else { return false }
-        return id.count <= 100 && !id.contains("..")
+        guard let first = id.unicodeScalars.first, first != "-" && first != "_" else { return false }
+        return id.unicodeScalars.count <= maxLength
             && id.unicodeScalars.allSatisfy { scalar in
                 switch scalar {
-                case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": true
+                case "a"..."z", "A"..."Z", "0"..."9", "-", "_": true
                 default: false
                 }
             }

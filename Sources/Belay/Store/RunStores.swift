@@ -18,9 +18,12 @@ public struct RunStores: Sendable {
     }
 
     /// `.belay/runs/<run>/journal.jsonl`, `.belay/git` and `.belay/lock` in `workspace`.
+    /// - Throws: `.workspace` when the workspace is a folder Belay never works in, or its `.belay`
+    ///   is a symlink, not a folder, or someone else's.
     /// - Parameter points: rollback points to use instead of `.belay/git`.
     public static func local(workspace: URL, points: (any RollbackPoints)? = nil) throws(EngineError) -> RunStores {
         let workspace = workspace.standardizedFileURL
+        try WorkspaceCheck.check(workspace)
         let points: any RollbackPoints = if let points { points } else { try GitRollbackPoints.open(workspace: workspace) }
         return RunStores(
             journal: LocalRunJournal(workspace: workspace), points: points, locks: LocalRunLocks(workspace: workspace))

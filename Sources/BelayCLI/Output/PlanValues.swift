@@ -12,12 +12,12 @@ enum PlanValues {
         let secrets = Set(playbook.secrets)
         if !playbook.vars.isEmpty {
             out.append("vars:")
-            out += table(playbook.vars.map { ($0.name, ShellQuote.word($0.value), origin(playbook.resolution.origins[$0.name])) })
+            out += table(playbook.vars.map { ($0.name, shown(ShellQuote.word($0.value)), origin(playbook.resolution.origins[$0.name])) })
         }
         if !playbook.env.isEmpty {
             out.append("env:")
             out += table(playbook.env.map {
-                ($0.name, secrets.contains($0.name) ? "***" : ShellQuote.word($0.value), origin(playbook.resolution.envOrigins[$0.name]))
+                ($0.name, secrets.contains($0.name) ? "***" : shown(ShellQuote.word($0.value)), origin(playbook.resolution.envOrigins[$0.name]))
             })
         }
         if !playbook.secrets.isEmpty {

@@ -46,13 +46,13 @@ final class RunRenderer: Sendable {
         let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
         switch event.event {
         case .runStarted:
-            return "\(paint("Belay", .bold)) run \(event.run ?? "") · playbook \(event.playbook ?? "") · workspace \(event.workspace ?? "")"
+            return "\(paint("Belay", .bold)) run \(event.run ?? "") · playbook \(shown(event.playbook ?? "")) · workspace \(shown(event.workspace ?? ""))"
         case .runResumed:
-            return "\(paint("Belay", .bold)) resuming run \(event.run ?? "")" + (event.note.map { paint(" · \($0)", .dim) } ?? "")
+            return "\(paint("Belay", .bold)) resuming run \(event.run ?? "")" + (event.note.map { paint(" · \(shown($0))", .dim) } ?? "")
         case .phaseStarted:
             let index = (after.phases.firstIndex { $0.id == event.phase } ?? 0) + 1
             let phase = after.phase(event.phase ?? "")
-            let title = phase?.name.map { " — \($0)" } ?? ""
+            let title = phase?.name.map { " — \(shown($0))" } ?? ""
             return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "")\(title)", .bold)
         case .checkpointRecorded:
             if event.preserved != nil { return PreservedText.lines(event, workspace: workspace).joined(separator: "\n") }
@@ -64,35 +64,35 @@ final class RunRenderer: Sendable {
             return "  \(paint("✓", .green)) \(event.step ?? "")  \(duration(event.durationMs))\(retried)"
         case .stepWarning:
             return "  \(paint("⚠", .yellow)) \(event.step ?? "")  \(duration(event.durationMs))  "
-                + "\(event.error ?? "failed") — not critical, the run goes on" + logTail(event.log, lines: 5)
+                + "\(shown(event.error ?? "failed")) — not critical, the run goes on" + logTail(event.log, lines: 5)
         case .stepFailed:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
             let tries = attempts > 1 ? " after \(attempts) attempts" : ""
             return "  \(paint("✗", .red)) \(event.step ?? "")  \(duration(event.durationMs))  "
-                + paint("\(event.error ?? "failed")\(tries)", .red) + logTail(event.log, lines: 10)
+                + paint("\(shown(event.error ?? "failed"))\(tries)", .red) + logTail(event.log, lines: 10)
         case .compensationStarted:
             guard let count = unwindCount else { return nil }
             return unwindHeader(count)
         case .compensationSucceeded:
             return "  \(paint("↺", .green)) \(key?.description ?? "") compensated  \(duration(event.durationMs))"
         case .compensationSkipped:
-            return (unwindCount.map { unwindHeader($0) + "\n" } ?? "") + "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(event.note ?? "")"
+            return (unwindCount.map { unwindHeader($0) + "\n" } ?? "") + "  \(paint("–", .dim)) \(key?.description ?? "") not compensated: \(shown(event.note ?? ""))"
         case .compensationFailed:
             return "  \(paint("✗", .red)) \(key?.description ?? "") compensation failed  \(duration(event.durationMs))  "
-                + paint(event.error ?? "", .red) + logTail(event.log, lines: 10)
+                + paint(shown(event.error ?? ""), .red) + logTail(event.log, lines: 10)
         case .workspaceRestored:
             return "  \(paint("⟲", .green)) workspace restored to the \(event.point ?? "start") point (commit \(short(event.commit)))"
         case .gateEvaluated, .approvalRequested, .approvalRecorded:
             return GateLines.render(event, paint: paint)
         case .phaseSkipped:
             let index = (after.phases.firstIndex { $0.id == event.phase } ?? 0) + 1
-            return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "") — skipped: \(event.note ?? "")", .dim)
+            return "\n" + paint("▸ Phase \(index)/\(after.phases.count) \(event.phase ?? "") — skipped: \(shown(event.note ?? ""))", .dim)
         case .rollbackStarted:
             let count = after.compensations(rollingBackTo: event.point ?? "start").count
             return "\(paint("Belay", .bold)) rolling back run \(event.run ?? "") to \(event.point ?? "start"): "
                 + "\(count) compensation\(count == 1 ? "" : "s") to run, newest first"
         case .stepInterrupted:
-            return "  \(paint("✗", .red)) \(key?.description ?? "") \(event.note ?? "killed")"
+            return "  \(paint("✗", .red)) \(key?.description ?? "") \(shown(event.note ?? "killed"))"
         default:
             return nil
         }
@@ -118,35 +118,35 @@ final class RunRenderer: Sendable {
         case .completed:
             lines.append(paint("✓ Run \(run) completed", .green))
         case .compensated(let failure):
-            lines.append(paint("✗ Run \(run) failed" + (failure.map { " at \($0.site): \($0.error)" } ?? ""), .red))
+            lines.append(paint("✗ Run \(run) failed" + (failure.map { " at \($0.site): \(shown($0.error))" } ?? ""), .red))
             lines.append("  Every started step was compensated and the workspace restored to the start point.")
         case .failed(let failure):
-            lines.append(paint("✗ Run \(run) failed at \(failure.site): \(failure.error)", .red))
+            lines.append(paint("✗ Run \(run) failed at \(failure.site): \(shown(failure.error))", .red))
             lines.append("  Nothing was compensated (--on-failure stop).")
         case .paused where outcome.waitingApproval != nil:
             let waiting = outcome.waitingApproval!
             lines.append(paint("⏳ Run \(run) is waiting for approval at \(waiting)", .yellow)
-                + (state.approvals[waiting].map { ": \($0.message)" } ?? ""))
+                + (state.approvals[waiting].map { ": \(shown($0.message))" } ?? ""))
             if let deadline = state.approvals[waiting]?.deadline {
                 lines.append("  The wait ends at \(deadline); then on_timeout applies (on the next resume).")
             }
         case .paused(let failure):
-            lines.append(paint("⏸ Run \(run) paused after \(failure.site) failed: \(failure.error)", .yellow))
+            lines.append(paint("⏸ Run \(run) paused after \(failure.site) failed: \(shown(failure.error))", .yellow))
             if state.unknownOutcomeFailure != nil {
                 lines.append("  It may have been applied and is not idempotent: resume will not run it again, it compensates")
                 lines.append("  every started step, that one included; rollback --to a point undoes less.")
             }
         case .pausedOnRequest(let reason):
-            lines.append(paint("⏸ Run \(run) paused: \(reason)", .yellow))
+            lines.append(paint("⏸ Run \(run) paused: \(shown(reason))", .yellow))
         case .rolledBack(let target):
             lines.append(paint("⟲ Run \(run) rolled back to \(target)", .green))
             lines.append("  The phases after \(target) were compensated and the workspace is the \(target) point's tree.")
         case .stuck(let failure, let stuckAt):
-            if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.site): \(failure.error)", .red)) }
+            if let failure { lines.append(paint("✗ Run \(run) failed at \(failure.site): \(shown(failure.error))", .red)) }
             if let key = stuckAt.step {
                 let step = state.step(key)
                 lines.append(paint("‼ Run \(run) is STUCK: the compensation of \(key) failed", .red)
-                    + (step?.compensationError.map { ": \($0)" } ?? ""))
+                    + (step?.compensationError.map { ": \(shown($0))" } ?? ""))
                 if let log = step?.compensationLog { lines.append("  log: \(log)") }
                 lines.append("  The unwind stopped there; the steps before it are not compensated yet.")
             } else {
@@ -191,14 +191,14 @@ final class RunRenderer: Sendable {
 
     private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
 
-    /// The last lines of a log, indented, for a failed action.
+    /// The last lines of a log (read from its end, each escaped and cut), indented, for a failed action.
     private func logTail(_ log: String?, lines count: Int) -> String {
         guard let log else { return "" }
         let url = workspace.appendingPathComponent(log)
         var out = "\n    log: \(log)"
-        guard let data = try? Data(contentsOf: url), !data.isEmpty else { return out + paint(" (empty)", .dim) }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let tail = lines.reversed().drop { $0.isEmpty }.prefix(count).reversed()
+        guard let tail = LogTail.lines(of: url.path, count: count), !tail.isEmpty else {
+            return out + paint(" (empty)", .dim)
+        }
         for line in tail { out += "\n    " + paint("│ ", .dim) + line }
         return out
     }

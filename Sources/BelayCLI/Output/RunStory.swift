@@ -39,12 +39,12 @@ struct RunStory {
                 + (event.by.map { " (user \($0))" } ?? "") + (event.environment.map { ", environment \($0)" } ?? "") + "; "
                 + "on failure: \(event.onFailure?.rawValue ?? "compensate"); plan: \(plan)"
             if let vars = event.vars, !vars.isEmpty {
-                text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " ")
             }
-            if let note = event.note { text += "; \(note)" }
+            if let note = event.note { text += "; \(shown(note))" }
             return text
         case .lockTakenOver:
-            return "lock taken over: \(event.note ?? "")"
+            return "lock taken over: \(shown(event.note ?? ""))"
         case .checkpointRecorded:
             if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
             if event.preserved != nil {
@@ -57,7 +57,7 @@ struct RunStory {
         case .phaseCompleted:
             return "▸ phase \(event.phase ?? "") completed"
         case .phaseSkipped:
-            return "▸ phase \(event.phase ?? "") skipped: \(event.note ?? "")"
+            return "▸ phase \(event.phase ?? "") skipped: \(shown(event.note ?? ""))"
         case .stepStarted:
             return "  ▶ \(step) started"
         case .attemptStarted:
@@ -67,15 +67,15 @@ struct RunStory {
         case .attemptFinished:
             guard let error = event.error else { return nil }
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
-            return "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(error)\(logNote)"
+            return "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(shown(error))\(logNote)"
         case .stepSucceeded:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
             var text = "  ✓ \(step) succeeded\(ms(event.durationMs))"
             text += attempts > 1 ? " after \(attempts) attempts" : ""
             if let code = lastExit { text += ", exit code \(code)" }
-            if let note = event.note { text += " (\(note))" }
+            if let note = event.note { text += " (\(shown(note)))" }
             if let outputs = event.outputs, !outputs.isEmpty {
-                text += "; outputs: " + outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                text += "; outputs: " + outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " ")
             }
             return text
         case .stepFailed, .stepWarning:
@@ -83,46 +83,46 @@ struct RunStory {
             let mark = event.event == .stepWarning ? "⚠" : "✗"
             var text = "  \(mark) \(step) failed\(ms(event.durationMs))"
             text += attempts > 1 ? " after \(attempts) attempts" : ""
-            text += ": \(event.error ?? "failed")\(logNote)"
+            text += ": \(shown(event.error ?? "failed"))\(logNote)"
             if event.event == .stepWarning { text += " — not critical, the run went on" }
             return text
         case .stepInterrupted:
-            return "  ✗ \(step) \(event.action == .compensate ? "compensation " : "")\(event.note ?? "killed; outcome unknown")"
+            return "  ✗ \(step) \(event.action == .compensate ? "compensation " : "")\(shown(event.note ?? "killed; outcome unknown"))"
         case .compensationStarted:
             return "  ↺ compensating \(step)"
         case .compensationSucceeded:
             return "  ↺ \(step) compensated\(ms(event.durationMs))"
         case .compensationFailed:
-            return "  ‼ compensation of \(step) failed\(ms(event.durationMs)): \(event.error ?? "")\(logNote)"
+            return "  ‼ compensation of \(step) failed\(ms(event.durationMs)): \(shown(event.error ?? ""))\(logNote)"
         case .compensationSkipped:
-            return "  – \(step) not compensated: \(event.note ?? "")"
+            return "  – \(step) not compensated: \(shown(event.note ?? ""))"
         case .stepResolved:
-            return "  ✎ compensation of \(step) marked done by hand by \(event.by ?? "someone"): “\(event.note ?? "")”"
+            return "  ✎ compensation of \(step) marked done by hand by \(shown(event.by ?? "someone")): “\(shown(event.note ?? ""))”"
         case .rollbackStarted:
             let owed = after.compensations(rollingBackTo: event.point ?? "start")
             return "⟲ rollback to \(event.point ?? "start") started: \(owed.count) compensation\(owed.count == 1 ? "" : "s") owed"
                 + (owed.isEmpty ? "" : " (\(owed.map(\.description).joined(separator: ", ")))")
-                + (event.note.map { "; \($0)" } ?? "")
+                + (event.note.map { "; \(shown($0))" } ?? "")
         case .workspaceRestored:
             return "⟲ workspace restored to the rollback point \(event.point ?? "start") (commit \(short(event.commit)))"
         case .runResumed:
             return "▶ run resumed by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
-                + (event.note.map { ": \($0)" } ?? "")
+                + (event.note.map { ": \(shown($0))" } ?? "")
         case .runCompleted:
             return "■ run completed"
         case .runCompensated:
             return "■ run compensated" + (event.failedStep.map { " after \($0) failed" } ?? "")
-                + (event.error.map { ": \($0)" } ?? "") + "; every started step undone, workspace back at start"
+                + (event.error.map { ": \(shown($0))" } ?? "") + "; every started step undone, workspace back at start"
         case .runRolledBack:
             return "■ run rolled back to \(event.point ?? "start")"
         case .runStuck:
             let where_ = key.map { "the compensation of \($0) failed" } ?? "the unwind could not finish"
-            return "■ run STUCK: \(where_)" + (event.error.map { ": \($0)" } ?? "") + logNote
+            return "■ run STUCK: \(where_)" + (event.error.map { ": \(shown($0))" } ?? "") + logNote
         case .runPaused:
-            if let note = event.note { return "■ run paused: \(note)" }
-            return "■ run paused after \(event.failedStep ?? "a failure") failed: \(event.error ?? "")"
+            if let note = event.note { return "■ run paused: \(shown(note))" }
+            return "■ run paused after \(event.failedStep ?? "a failure") failed: \(shown(event.error ?? ""))"
         case .runFailed:
-            return "■ run failed at \(event.failedStep ?? "?"): \(event.error ?? "") (nothing compensated)"
+            return "■ run failed at \(event.failedStep ?? "?"): \(shown(event.error ?? "")) (nothing compensated)"
         case .gateEvaluated:
             let reasons = (event.criteria ?? [:]).filter { $0.value != "pass" }.sorted { $0.key < $1.key }
             return (GateLines.render(event, paint: { text, _ in text }) ?? "")
@@ -138,11 +138,11 @@ struct RunStory {
     func text() -> String {
         let state = history.state
         var out: [String] = []
-        var header = "Run \(history.runID) · playbook \(state.playbook ?? "?") · \(state.status.rawValue)"
+        var header = "Run \(history.runID) · playbook \(shown(state.playbook ?? "?")) · \(state.status.rawValue)"
         if let target = state.rolledBackTo, state.status == .rolledBack { header += " to \(target)" }
         if let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
         out.append(header)
-        if let workspace = state.workspace { out.append("workspace \(workspace)") }
+        if let workspace = state.workspace { out.append("workspace \(shown(workspace))") }
         var day: Substring?
         for line in lines() {
             let time = line.event.time

@@ -11,22 +11,22 @@ enum StatusText {
             case .stuck, .failed: .red
             default: .yellow
             }
-        lines.append("Run \(runID) · \(state.playbook ?? "?") · " + output.paint(state.status.rawValue, color))
+        lines.append("Run \(runID) · \(shown(state.playbook ?? "?")) · " + output.paint(state.status.rawValue, color))
         var facts: [String] = []
         if let started = state.startedAt { facts.append("started \(JournalClock.format(started))") }
         if let ms = state.durationMs { facts.append("took \(DurationFormat.format(milliseconds: ms))") }
-        if let workspace = state.workspace { facts.append("workspace \(workspace)") }
+        if let workspace = state.workspace { facts.append("workspace \(shown(workspace))") }
         lines.append("  " + facts.joined(separator: " · "))
-        if let failure = state.failure { lines.append("  failed at \(failure.site): \(failure.error)") }
+        if let failure = state.failure { lines.append("  failed at \(failure.site): \(shown(failure.error))") }
         if let waiting = state.waitingApproval, let approval = state.approvals[waiting] {
-            lines.append(output.paint("  waiting for approval at \(waiting): \(approval.message)", .yellow)
+            lines.append(output.paint("  waiting for approval at \(waiting): \(shown(approval.message))", .yellow)
                 + (approval.deadline.map { " (until \($0))" } ?? ""))
             lines.append("  decide with: belay approve \(state.runID ?? "<run>") [--reject] --by NAME --comment TEXT")
         }
         if let stuck = state.stuckAt {
             let step = state.step(stuck)
             lines.append(output.paint("  stuck: the compensation of \(stuck) failed", .red)
-                + (step?.compensationError.map { ": \($0)" } ?? ""))
+                + (step?.compensationError.map { ": \(shown($0))" } ?? ""))
             if let log = step?.compensationLog { lines.append("  log: \(log)") }
         }
         for phase in state.phases {
@@ -45,7 +45,7 @@ enum StatusText {
                 var detail = step.status.rawValue
                 if step.attempts > 1 { detail += ", \(step.attempts) attempts" }
                 if let ms = step.durationMs { detail += ", \(DurationFormat.format(milliseconds: ms))" }
-                if let error = step.error { detail += " — \(error)" }
+                if let error = step.error { detail += " — \(shown(error))" }
                 lines.append("      \(mark) \(step.id)  \(detail)")
             }
         }

@@ -12,7 +12,7 @@ struct TerminalApprovalPrompt: ApprovalPrompt {
     }
 
     func ask(_ request: ApprovalRequest) async -> ApprovalAnswer? {
-        var question = "\n  ? \(request.message) [y/N]"
+        var question = "\n  ? \(shown(request.message)) [y/N]"
         if let deadline = request.deadline {
             question += " (until \(JournalClock.format(deadline)), then on_timeout applies)"
         }

@@ -89,14 +89,14 @@ public final class InMemoryRollbackPoints: RollbackPoints {
         return commit
     }
 
-    /// Every regular file below the workspace but `.belay/` and `.git`, by relative path.
+    /// Every regular file below the workspace but its top `.belay/` and any `.git`, by relative path.
     private func snapshot() throws -> Snapshot {
         var files: Snapshot = [:]
         let root = workspace.path.hasSuffix("/") ? workspace.path : workspace.path + "/"
         guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
         while let path = walker.nextObject() as? String {
             let name = (path as NSString).lastPathComponent
-            if name == ".belay" || name == ".git" {
+            if path == ".belay" || name == ".git" {
                 walker.skipDescendants()
                 continue
             }

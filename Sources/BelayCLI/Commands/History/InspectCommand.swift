@@ -77,13 +77,13 @@ struct InspectCommand: AsyncParsableCommand {
         }
         var lines: [String] = []
         var header = "Phase \(phase)"
-        if let name = phaseState.name { header += " — \(name)" }
+        if let name = phaseState.name { header += " — \(shown(name))" }
         header += " · run \(runID) · \(phaseState.status.rawValue)"
         if let checkpoint = phaseState.checkpoint { header += " · point \(checkpoint.prefix(10))" }
         lines.append(header)
         let started = [state.startedBy.map { "started by \($0)" }, state.environment.map { "environment \($0)" }].compactMap { $0 }
         if !started.isEmpty { lines.append("  " + started.joined(separator: " · ")) }
-        if let note = phaseState.skipNote { lines.append("  skipped: \(note)") }
+        if let note = phaseState.skipNote { lines.append("  skipped: \(shown(note))") }
         lines.append("  steps:")
         let width = phaseState.steps.map(\.id.count).max() ?? 0
         for step in phaseState.steps {
@@ -95,7 +95,7 @@ struct InspectCommand: AsyncParsableCommand {
             var line = "    \(step.id)" + String(repeating: " ", count: width - step.id.count) + "  " + parts.joined(separator: ", ")
             if step.warning { line += " (not critical)" }
             lines.append(line)
-            if let error = step.error { lines.append("      error: \(error)") }
+            if let error = step.error { lines.append("      error: \(shown(error))") }
             if let log = step.log, step.error != nil { lines.append("      log: \(log)") }
             lines += StepDecisions.lines(RunState.StepKey(phase: phase, step: step.id), step: step, state: state)
             switch step.compensation {
@@ -103,7 +103,7 @@ struct InspectCommand: AsyncParsableCommand {
             case .succeeded:
                 lines.append("      compensation: succeeded" + (step.compensationDurationMs.map { " in " + DurationFormat.format(milliseconds: $0) } ?? ""))
             case .failed:
-                lines.append("      compensation: FAILED after \(count(step.compensationAttempts, "attempt")): \(step.compensationError ?? "")")
+                lines.append("      compensation: FAILED after \(count(step.compensationAttempts, "attempt")): \(shown(step.compensationError ?? ""))")
                 if let log = step.compensationLog { lines.append("      log: \(log)") }
             case .started: lines.append("      compensation: started, no outcome (interrupted)")
             case .skipped: lines.append("      compensation: none (irreversible)")

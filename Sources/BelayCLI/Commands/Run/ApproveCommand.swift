@@ -49,7 +49,7 @@ struct ApproveCommand: ParsableCommand {
         }
         let verb = reject ? "Rejected" : "Approved"
         let mark = reject ? Terminal.paint("✗", .red) : Terminal.success()
-        Terminal.print("\(mark) \(verb) \(recorded.step) of run \(runID) (by \(who)\(comment.map { ": \($0)" } ?? ""))")
+        Terminal.print("\(mark) \(verb) \(recorded.step) of run \(runID) (by \(shown(who))\(comment.map { ": \(shown($0))" } ?? ""))")
         Terminal.print("Next: belay resume \(runID) --workspace \(workspaceURL.path)")
     }
 }

@@ -51,7 +51,7 @@ struct ResolveCommand: ParsableCommand {
         } catch {
             throw OperateExit.fail(error)
         }
-        Terminal.print("\(Terminal.success()) The compensation of \(key) is marked done by hand (by \(who)): \(note)")
+        Terminal.print("\(Terminal.success()) The compensation of \(key) is marked done by hand (by \(shown(who))): \(shown(note))")
         let owed = state.rollbackTarget.map { state.compensations(rollingBackTo: $0) } ?? state.pendingCompensations
         if owed.isEmpty {
             Terminal.print("  No compensation is owed any more; resume restores the "
