@@ -69,7 +69,7 @@ import Testing
         for id in ["x.lock", "a.", "../x", "_x"] {
             let refused = try fixture.run(id: id)
             #expect(refused.status == 2, "\(id): \(refused.stdout)")
-            #expect(refused.stderr.contains("'\(id)' is not a valid run id ([A-Za-z0-9][A-Za-z0-9_-]*"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("'\(id)' is not a valid run id ([A-Za-z0-9][A-Za-z0-9._-]*"), "\(refused.stderr)")
         }
         #expect(!fixture.exists(".belay/runs/x.lock"))
         let status = try fixture.belay(["status", "x.lock", "--workspace", fixture.workspace.path])

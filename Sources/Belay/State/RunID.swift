@@ -12,19 +12,22 @@ public enum RunID {
     }
 
     /// The pattern `isValid` checks, as docs/state.md states it.
-    public static let rule = "[A-Za-z0-9][A-Za-z0-9_-]*, at most \(maxLength) characters"
+    public static let rule =
+        "[A-Za-z0-9][A-Za-z0-9._-]*, at most \(maxLength) characters, no '..', not ending in '.' or '.lock'"
 
     public static let maxLength = 100
 
-    /// Ids become folder names and git ref components, so one pattern that is safe as both: no
-    /// dot (git refuses `x.lock`, `a.` and `a..b` in refs), no slash, nothing that starts like an
-    /// option. The engine checks it before anything is written, for every command that takes an id.
+    /// Ids become folder names and git ref components, so one pattern that is safe as both: the
+    /// characters of a version number (`release-1.4.2`), but nothing git refuses in a ref (`x.lock`,
+    /// `a.`, `a..b`), no slash, and nothing that starts like an option or a hidden file. The engine
+    /// checks it before anything is written, for every command that takes an id.
     public static func isValid(_ id: String) -> Bool {
-        guard let first = id.unicodeScalars.first, first != "-" && first != "_" else { return false }
+        guard let first = id.unicodeScalars.first, first != "-" && first != "_" && first != "." else { return false }
         return id.unicodeScalars.count <= maxLength
+            && !id.contains("..") && !id.hasSuffix(".") && !id.hasSuffix(".lock")
             && id.unicodeScalars.allSatisfy { scalar in
                 switch scalar {
-                case "a"..."z", "A"..."Z", "0"..."9", "-", "_": true
+                case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": true
                 default: false
                 }
             }

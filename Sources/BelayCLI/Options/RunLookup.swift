@@ -37,6 +37,10 @@ enum RunLookup {
             Terminal.printError("belay: no runs in \(workspace.path) (use --workspace to point at the run's workspace)")
             throw ExitCode(2)
         }
+        if !RunID.isValid(runID) {
+            Terminal.printError("belay: \(EngineErrorText.text(for: EngineError(.invalidSaga, .invalidRunID(runID))))")
+            throw ExitCode(2)
+        }
         let known = engine.runIDs()
         if run != nil, !known.contains(runID) {
             let hint = Suggestion.hint(for: runID, among: known).map { "; \($0)" } ?? ""
