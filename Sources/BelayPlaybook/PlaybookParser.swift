@@ -17,6 +17,8 @@ struct PlaybookParser {
         if let node = fields["name"], let name = nonEmptyString(node, "name") { playbook.name = name }
         if let node = fields["description"] { playbook.description = reader.string(node, "description") }
         if let node = fields["workspace"] { playbook.workspace = nonEmptyString(node, "workspace") }
+        if let node = fields["store"] { playbook.store = nonEmptyString(node, "store") }
+        if let node = fields["lock"] { playbook.lock = nonEmptyString(node, "lock") }
 
         var variableNodes: [String: Node] = [:]
         if let node = fields["vars"] {

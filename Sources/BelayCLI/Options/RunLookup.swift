@@ -13,9 +13,13 @@ enum RunLookup {
     /// The run's id and folded state; the latest run when `run` is nil. Exits 2 with a message when
     /// there is no such run.
     static func state(run: String?, workspace: URL) throws -> (String, RunState) {
-        let engine = try Engine(workspace: workspace)
+        try state(run: run, engine: try Engine(workspace: workspace))
+    }
+
+    /// `state(run:workspace:)` on a given engine (and its store).
+    static func state(run: String?, engine: Engine) throws -> (String, RunState) {
         guard let runID = run ?? engine.runIDs().last else {
-            Terminal.printError("belay: no runs in \(workspace.path) (use --workspace to point at the run's workspace)")
+            Terminal.printError("belay: no runs in \(engine.workspace.path) (use --workspace to point at the run's workspace, or --store for a shared store)")
             throw ExitCode(2)
         }
         do {

@@ -41,7 +41,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let workspaceURL = workspace.url
-        let engine = try Engine(workspace: workspaceURL)
+        let engine = try workspace.engine()
         let rows = engine.runIDs().map { id -> Row in
             guard let state = try? engine.state(of: id) else {
                 return Row(run: id, playbook: nil, status: "unreadable", started: nil, durationMs: nil)
