@@ -186,7 +186,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
         let rows = try session.query("""
             SELECT name, epoch, run_id, pid, host, \(unescaped: StoreTime.iso("since")), \(unescaped: StoreTime.iso("expires_at")),
             coalesce(expires_at <= now(), false)
-            FROM belay_locks WHERE \(named) IS NULL OR name = \(named) ORDER BY name
+            FROM belay_locks WHERE name = coalesce(\(named)::text, name) ORDER BY name
             """)
         let waiters = try session.query("""
             SELECT name, run_id, pid, host, \(unescaped: StoreTime.iso("seen_at")) FROM belay_lock_queue

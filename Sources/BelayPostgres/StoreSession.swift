@@ -22,6 +22,9 @@ final class StoreSession: @unchecked Sendable {
 
     init(address: StoreAddress) { self.address = address }
 
+    /// A connection must be closed before it goes away.
+    deinit { _ = try? connection?.close().wait() }
+
     /// Runs `body` alone on the connection (connecting first when needed).
     func exclusive<T>(_ body: (Queries) throws(EngineError) -> T) throws(EngineError) -> T {
         lock.lock()

@@ -45,7 +45,7 @@ struct SharedStoreTests {
             lock: "ab",
             phase("one", steps: tracedStep("a")),
             phase("two", steps: tracedStep(
-                "b", run: #"if [ "$MACHINE" = A ]; then touch "$TRACE.started"; sleep 60; fi"#, fields: ["idempotent: true"])),
+                "b", run: #"if [ "${MACHINE:-}" = A ]; then touch "$TRACE.started"; sleep 60; fi"#, fields: ["idempotent: true"])),
             phase("three", steps: tracedStep("c")))
         let a = try RunFixture(playbook: text), b = try RunFixture(playbook: text)
         let (process, _) = try start(a, ["run", a.playbook.path, "--run-id", "r1", "--store", url], environment: ["MACHINE": "A"])
@@ -59,7 +59,7 @@ struct SharedStoreTests {
         #expect(status.status == 0, "\(status.output)")
         let log = try b.belay(["log", "r1", "--store", url, "--workspace", b.workspace.path])
         #expect(log.status == 0 && log.stdout.contains("a"), "\(log.output)")
-        #expect(try b.belay(["inspect", "r1", "--store", url, "--workspace", b.workspace.path]).status == 0)
+        #expect(try b.belay(["inspect", "r1", "one", "--store", url, "--workspace", b.workspace.path]).status == 0)
 
         // A's lease lapses; B takes the run's lock over and finishes the run.
         sleep(3)
