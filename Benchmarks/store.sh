@@ -37,7 +37,7 @@ playbook="$work/steps.yml"
 
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-fresh() { mkdir -p "$1/src"; for i in $(seq 1 20); do echo "file $i" > "$1/src/file$i.txt"; done; }
+fresh() { local i; mkdir -p "$1/src"; for i in $(seq 1 20); do echo "file $i" > "$1/src/file$i.txt"; done; }
 
 local_times=(); store_times=(); loop_times=()
 for i in $(seq 1 "$RUNS"); do

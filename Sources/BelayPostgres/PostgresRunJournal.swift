@@ -53,15 +53,7 @@ public final class PostgresRunJournal: RunJournal, @unchecked Sendable {
     fileprivate func write(_ events: [JournalEvent], run: String, seq: borrowing Mutex<Int>) throws(EngineError) -> [JournalEvent] {
         let lease = locks.lease(of: run)
         return try seq.withLock { last throws(EngineError) -> [JournalEvent] in
-            let time = JournalClock.now()
-            var next = last
-            let stored = events.map { event in
-                var event = event
-                next += 1
-                event.seq = next
-                event.time = time
-                return event
-            }
+            let stored = JournalEvent.numbered(events, after: last)
             try session.transaction { queries throws(EngineError) in
                 let epoch = try fence(queries, run: run, lease: lease)
                 for event in stored {
@@ -71,7 +63,7 @@ public final class PostgresRunJournal: RunJournal, @unchecked Sendable {
                         """)
                 }
             }
-            last = next
+            last += stored.count
             return stored
         }
     }
