@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "BelayModel", targets: ["BelayModel"]),
         .library(name: "BelayPlaybook", targets: ["BelayPlaybook"]),
         .library(name: "BelayGit", targets: ["BelayGit"]),
+        .library(name: "BelayPostgres", targets: ["BelayPostgres"]),
         .executable(name: "belay", targets: ["belay"]),
     ],
     dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -49,9 +51,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "BelayPostgres",
+            dependencies: ["Belay", "BelayGit", "BelaySupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(
             name: "BelayCLI",
             dependencies: [
-                "Belay", "BelayGate", "BelayModel", "BelayPlaybook", "BelayGit", "BelaySupport",
+                "Belay", "BelayPostgres", "BelayGate", "BelayModel", "BelayPlaybook", "BelayGit", "BelaySupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

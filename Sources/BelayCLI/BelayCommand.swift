@@ -28,6 +28,8 @@ public struct BelayCommand: AsyncParsableCommand {
             RollbackCommand.self, ResolveCommand.self, LogCommand.self, PointsCommand.self, DiffCommand.self, InspectCommand.self,
             // Decide.
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
+            // Share.
+            LockCommand.self,
         ]
     )
 

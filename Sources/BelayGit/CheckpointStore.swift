@@ -8,7 +8,7 @@ import Foundation
 public actor CheckpointStore {
     /// The workspace whose files are checkpointed.
     public nonisolated let workspace: URL
-    private let repository: Repository
+    let repository: Repository
 
     /// Opens the state repository of `workspace`, creating `.belay/git` if missing.
     public init(workspace: URL) throws {

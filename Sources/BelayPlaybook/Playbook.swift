@@ -9,6 +9,11 @@ public struct Playbook: Sendable, Hashable {
     public var description: String?
     /// The workspace folder as written in the playbook, relative to the playbook's folder.
     public var workspace: String?
+    /// The shared store's URL (`store: postgres://…`); nil keeps runs in the workspace's `.belay/`.
+    public var store: String?
+    /// The environment lock a run takes in a shared store (`lock: prod-db`); nil: the playbook's
+    /// name and workspace.
+    public var lock: String?
     /// Variables in file order; overrides replace values here.
     public var vars: [Variable]
     /// Names of environment variables whose values are masked as `***` in every log and journal.

@@ -15,6 +15,8 @@ public enum PlaybookJSONSchema {
             "name": { "$ref": "#/definitions/text", "description": "The playbook's name, as runs record it." },
             "description": { "type": "string" },
             "workspace": { "$ref": "#/definitions/text", "description": "The workspace folder, relative to the playbook's folder." },
+            "store": { "$ref": "#/definitions/text", "description": "A shared store for runs, points and locks (postgres://…); absent: the workspace's .belay folder." },
+            "lock": { "$ref": "#/definitions/text", "description": "The name of the lock a run holds (default: the playbook's name and workspace)." },
             "vars": { "$ref": "#/definitions/vars" },
             "secrets": { "$ref": "#/definitions/secrets" },
             "env": { "$ref": "#/definitions/env" },

@@ -24,6 +24,8 @@ struct PlaybookParser {
                     at: node, hint: "point workspace at a folder of its own, for example /srv/site")
             }
         }
+        if let node = fields["store"] { playbook.store = nonEmptyString(node, "store") }
+        if let node = fields["lock"] { playbook.lock = nonEmptyString(node, "lock") }
 
         var variableNodes: [String: Node] = [:]
         var unsetVariables: Set<String> = []

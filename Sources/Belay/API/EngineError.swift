@@ -32,12 +32,20 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case playbookChanged
         /// The request does not apply to this run as it stands.
         case refused
+        /// A shared store could not be reached, or it refused this runner's writes because its lock
+        /// passed to another holder (fencing). A run stops at once and writes nothing more.
+        case store
     }
 
     /// What went wrong, with the facts a front end needs to explain it.
     public enum Problem: Sendable, Hashable {
         /// A live run holds the workspace (`holder` is nil when the lock file cannot be read).
         case locked(holder: LockHolder?, lockFile: String)
+        /// The shared store `store` (its address without credentials) cannot be reached.
+        case storeUnreachable(store: String, reason: String)
+        /// The store refused a write: the lock `lock` is no longer this runner's (`epoch` was ours;
+        /// `holder` has it now, or nobody when the lease just lapsed).
+        case fenced(lock: String, epoch: Int, holder: LockHolder?)
         /// The lock changed hands several times while being taken.
         case lockContended(lockFile: String)
         /// A file Belay keeps could not be read or written.
@@ -141,6 +149,12 @@ extension EngineError.Problem: CustomStringConvertible {
             "the workspace is locked by \(holder)"
         case .locked(nil, let lockFile):
             "the workspace is locked (\(lockFile) is held but cannot be read)"
+        case .storeUnreachable(let store, let reason):
+            "the store \(store) cannot be reached: \(reason)"
+        case .fenced(let lock, let epoch, let holder?):
+            "the lock \(lock) is no longer ours (epoch \(epoch)): \(holder) holds it now; nothing more was written"
+        case .fenced(let lock, let epoch, nil):
+            "the lease on the lock \(lock) lapsed (epoch \(epoch)); nothing more was written"
         case .lockContended(let lockFile):
             "the workspace lock \(lockFile) keeps changing hands"
         case .io(let file, let path, let reason):

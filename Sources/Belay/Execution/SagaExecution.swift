@@ -30,6 +30,9 @@ final class SagaExecution: Sendable {
     private let liveValues = Mutex<[RunState.StepKey: String]>([:])
     /// Events that could not be journaled by `note` (their loss shows in the next append's failure).
     let journalProblems = Mutex<[String]>([])
+    /// Why the store stopped taking this run's events (unreachable, or the lock passed to another
+    /// holder): from then on the run acts no more and ends paused, for `resume` to carry on.
+    let storeLost = Mutex<String?>(nil)
 
     var runID: String { folder.runID }
 
@@ -71,7 +74,11 @@ final class SagaExecution: Sendable {
         try books.withLock { books in
             let batch = books.pending + [masker.mask(event)]
             books.pending = []
-            let stored = try journal.append(batch)
+            let stored: [JournalEvent]
+            do { stored = try journal.append(batch) } catch let error as EngineError {
+                if error.code == .store { storeLost.withLock { $0 = $0 ?? error.description } }
+                throw error
+            }
             for event in stored {
                 books.state.apply(event)
                 options.observer?(event)
@@ -436,6 +443,7 @@ final class SagaExecution: Sendable {
 
     /// Applies the failure policy to a critical failure.
     func handle(_ failure: RunState.Failure) async -> RunOutcome {
+        if storeLost.withLock({ $0 }) != nil { return outcome(.completed) }
         if let step = failure.step, currentState.waitingApproval == step { return await stopForApproval(failure, at: step) }
         // The operator asked to stop: a failure meanwhile pauses the run rather than unwinding it,
         // so nothing long starts after Ctrl-C; `resume` retries the step, `rollback` undoes.
@@ -477,7 +485,10 @@ final class SagaExecution: Sendable {
     }
 
     func outcome(_ result: RunOutcome.Result) -> RunOutcome {
-        RunOutcome(runID: runID, result: result, state: currentState)
+        if let lost = storeLost.withLock({ $0 }) {
+            return RunOutcome(runID: runID, result: .pausedOnRequest(reason: "stopped: \(lost)"), state: currentState)
+        }
+        return RunOutcome(runID: runID, result: result, state: currentState)
     }
 
     // MARK: Helpers

@@ -34,6 +34,19 @@ extension JournalAppender {
     }
 }
 
+extension JournalEvent {
+    /// `events` as an append stores them: numbered on from `seq`, all stamped with the same time.
+    public static func numbered(_ events: [JournalEvent], after seq: Int) -> [JournalEvent] {
+        let time = JournalClock.now()
+        return events.enumerated().map { offset, event in
+            var event = event
+            event.seq = seq + offset + 1
+            event.time = time
+            return event
+        }
+    }
+}
+
 /// A run's journal as read back.
 public struct JournalContents: Sendable {
     public var events: [JournalEvent]

@@ -8,6 +8,13 @@ public struct LockHolder: Sendable, Hashable, Codable, CustomStringConvertible {
     /// UTC, ISO 8601.
     public var since: String
 
+    public init(run: String, pid: Int32, host: String, since: String) {
+        self.run = run
+        self.pid = pid
+        self.host = host
+        self.since = since
+    }
+
     public var description: String { "run \(run) (pid \(pid) on \(host), since \(since))" }
 
     /// Whether the holder is a process of this host that no longer exists.

@@ -32,9 +32,13 @@ enum RunLookup {
     /// The run's id and folded state; the latest run when `run` is nil. Exits 2 with a message when
     /// there is no such run.
     static func state(run: String?, workspace: URL) throws -> (String, RunState) {
-        let engine = try Engine(workspace: workspace)
+        try state(run: run, engine: try Engine(workspace: workspace))
+    }
+
+    /// `state(run:workspace:)` on a given engine (and its store).
+    static func state(run: String?, engine: Engine) throws -> (String, RunState) {
         guard let runID = run ?? engine.runIDs().last else {
-            Terminal.printError("belay: no runs in \(workspace.path) (use --workspace to point at the run's workspace)")
+            Terminal.printError("belay: no runs in \(engine.workspace.path) (use --workspace to point at the run's workspace, or --store for a shared store)")
             throw ExitCode(2)
         }
         if !RunID.isValid(runID) {
@@ -44,7 +48,7 @@ enum RunLookup {
         let known = engine.runIDs()
         if run != nil, !known.contains(runID) {
             let hint = Suggestion.hint(for: runID, among: known).map { "; \($0)" } ?? ""
-            Terminal.printError("belay: no run '\(runID)' in \(workspace.path)\(hint) (`belay runs` lists them)")
+            Terminal.printError("belay: no run '\(runID)' in \(engine.workspace.path)\(hint) (`belay runs` lists them)")
             throw ExitCode(2)
         }
         do {

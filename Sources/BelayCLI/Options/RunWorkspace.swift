@@ -1,4 +1,6 @@
 import ArgumentParser
+import Belay
+import BelayPostgres
 import Foundation
 
 /// `--workspace D` as every command that reads a recorded run takes it: the folder holding the run's
@@ -9,5 +11,17 @@ struct RunWorkspace: ParsableArguments {
         help: ArgumentHelp("The workspace holding the run's .belay folder (default: the current directory).", valueName: "dir"))
     var path: String?
 
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp("A shared store holding the run (postgres://…; default: BELAY_STORE, else the workspace).", valueName: "url"))
+    var store: String?
+
     var url: URL { RunLookup.workspace(path) }
+
+    /// An engine on the workspace and the chosen store (exits 2 when the store is unusable).
+    func opened() throws -> (engine: Engine, shared: PostgresStore?) {
+        try StoreChoice(flag: store).open(workspace: url, lock: url.path)
+    }
+
+    func engine() throws -> Engine { try opened().engine }
 }

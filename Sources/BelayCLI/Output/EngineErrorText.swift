@@ -42,6 +42,10 @@ enum EngineErrorText {
             "\(error)" + (Suggestion.closest(to: step.description, among: owed.map(\.description)).map { "; did you mean --step \($0)?" } ?? "")
         case .resolve(.emptyNote):
             "--note must say what was done by hand (it is kept in the journal)"
+        case .storeUnreachable:
+            "\(error); check the URL (--store, BELAY_STORE or `store:`) and that the server is up"
+        case .fenced:
+            "\(error); see `belay lock status`"
         case .approvalAlreadyDecided(let runID, _, _, _):
             "\(error); continue with `belay resume \(runID)`"
         default:

@@ -28,15 +28,7 @@ public final class InMemoryRunJournal: RunJournal {
     fileprivate func append(_ events: [JournalEvent], to run: String) -> [JournalEvent] {
         runs.withLock { runs in
             guard let index = runs.firstIndex(where: { $0.id == run }) else { return [] }
-            let time = JournalClock.now()
-            var seq = runs[index].events.last?.seq ?? 0
-            let stored = events.map { event in
-                var event = event
-                seq += 1
-                event.seq = seq
-                event.time = time
-                return event
-            }
+            let stored = JournalEvent.numbered(events, after: runs[index].events.last?.seq ?? 0)
             runs[index].events += stored
             return stored
         }

@@ -35,12 +35,13 @@ struct DiffCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspaceURL = workspace.url
-        _ = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let engine = try workspace.engine()
+        _ = try RunLookup.state(run: runID, engine: engine)
         let previous: String
         let changes: [FileChange]
         let history: RunHistory
         do {
-            history = try RunHistory(workspace: workspaceURL, runID: runID)
+            history = try engine.history(runID)
             (previous, changes) = try await history.changes(ofPhase: phase)
         } catch {
             throw OperateExit.fail(error)

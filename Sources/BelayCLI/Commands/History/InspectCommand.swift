@@ -36,10 +36,10 @@ struct InspectCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let workspaceURL = workspace.url
-        _ = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let engine = try workspace.engine()
+        _ = try RunLookup.state(run: runID, engine: engine)
         let history: RunHistory
-        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch {
+        do { history = try engine.history(runID) } catch {
             throw OperateExit.fail(error)
         }
         let state = history.state

@@ -33,10 +33,10 @@ struct LogCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let workspaceURL = workspace.url
-        let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
+        let engine = try workspace.engine()
+        let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
         let history: RunHistory
-        do { history = try RunHistory(workspace: workspaceURL, runID: runID) } catch {
+        do { history = try engine.history(runID) } catch {
             throw OperateExit.fail(error)
         }
         let story = RunStory(history: history)

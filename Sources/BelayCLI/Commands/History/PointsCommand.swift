@@ -31,12 +31,12 @@ struct PointsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let workspaceURL = workspace.url
-        let (runID, _) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
+        let engine = try workspace.engine()
+        let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
         let points: [RunHistory.Point]
         let history: RunHistory
         do {
-            history = try RunHistory(workspace: workspaceURL, runID: runID)
+            history = try engine.history(runID)
             points = try await history.points()
         } catch {
             throw OperateExit.fail(error)

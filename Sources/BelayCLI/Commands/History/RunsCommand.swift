@@ -30,7 +30,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let workspaceURL = workspace.url
-        let engine = try Engine(workspace: workspaceURL)
+        let engine = try workspace.engine()
         let rows = engine.runIDs().map { id -> RunSummary in
             guard let state = try? engine.state(of: id) else { return RunSummary(unreadable: id) }
             return RunSummary(run: id, state: state)

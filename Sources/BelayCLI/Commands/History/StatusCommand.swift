@@ -32,8 +32,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let workspaceURL = workspace.url
-        let (runID, state) = try RunLookup.state(run: self.runID, workspace: workspaceURL)
+        let (runID, state) = try RunLookup.state(run: self.runID, engine: try workspace.engine())
         if json {
             Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
             return

@@ -39,10 +39,10 @@ struct ApproveCommand: ParsableCommand {
     func run() throws {
         let workspaceURL = workspace.url
         let who = by ?? ApprovalIdentity.currentUser
+        let engine = try workspace.engine()
         let recorded: (step: RunState.StepKey, event: JournalEvent)
         do {
-            recorded = try ApprovalDecision.record(
-                run: runID, workspace: workspaceURL, approved: !reject, by: who, comment: comment)
+            recorded = try engine.approve(runID, approved: !reject, by: who, comment: comment)
         } catch {
             Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(error.code == .locked ? 4 : 2)

@@ -43,11 +43,12 @@ struct ResolveCommand: ParsableCommand {
         }
         let key = RunState.StepKey(phase: String(parts[0]), step: String(parts[1]))
         let workspaceURL = workspace.url
-        _ = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let engine = try workspace.engine()
+        _ = try RunLookup.state(run: runID, engine: engine)
         let who = by ?? ApprovalIdentity.currentUser
         let state: RunState
         do {
-            state = try Engine(workspace: workspaceURL).resolve(runID, step: key, note: note, by: who)
+            state = try engine.resolve(runID, step: key, note: note, by: who)
         } catch {
             throw OperateExit.fail(error)
         }

@@ -52,12 +52,13 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspaceURL = workspace.url
-        let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let (engine, shared) = try workspace.opened()
+        let (_, state) = try RunLookup.state(run: runID, engine: engine)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
+        try SharedRunFolder.fill(folder, from: shared)
         let options = RunOptions(gateHandler: CLIGateSteps.handler)
         try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state, options: options) { options in
             let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
-            let engine = try Engine(workspace: workspaceURL)
             return try await engine.resume(runID, saga: saga, options: options, force: force)
         }
     }

@@ -54,8 +54,10 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspaceURL = workspace.url
-        let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
+        let (engine, shared) = try workspace.opened()
+        let (_, state) = try RunLookup.state(run: runID, engine: engine)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
+        try SharedRunFolder.fill(folder, from: shared)
         var playbookNote: String?
         let saga: Saga
         do {
@@ -66,10 +68,8 @@ struct RollbackCommand: AsyncParsableCommand {
         } catch {
             throw OperateExit.fail(error)
         }
-        let engine: Engine
         let plan: RollbackPlan
         do {
-            engine = try Engine(workspace: workspaceURL)
             plan = try await engine.planRollback(runID, to: to, saga: saga)
         } catch {
             throw OperateExit.fail(error)

@@ -74,15 +74,36 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "A shared store for the run, its points and its lock (postgres://…; default: BELAY_STORE, else `store:`, else the workspace).",
+        valueName: "url"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("With a shared store: wait this long for the lock (like 90s, 10m), showing the queue.", valueName: "duration"))
+    var lockWait: String?
+
     func run() async throws {
         let (source, model) = try input.load()
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
         var options = RunOptions(runID: runID, onFailure: onFailure, gateHandler: CLIGateSteps.handler)
         options.phases = selection
+        let choice = StoreChoice(flag: store, playbook: model.store, playbookPath: input.path)
+        let wait = try LockWait.parse(lockWait, shared: choice.url != nil)
+        let (engine, shared) = try choice.open(
+            workspace: workspaceURL, lock: model.lock ?? StoreChoice.defaultLock(playbook: model.name, workspace: workspaceURL))
+        if let shared {
+            let runID = runID ?? RunID.make()
+            options.runID = runID
+            do {
+                try shared.saveSnapshot(run: runID, source: source)
+                if let wait { try await LockWait.queue(shared.locks, run: runID, wait: wait) }
+            } catch {
+                throw OperateExit.fail(error)
+            }
+        }
         try await RunOperation.carry(json: json, workspace: workspaceURL, options: options) { options in
-            let engine = try Engine(workspace: workspaceURL)
-            return try await engine.run(
+            try await engine.run(
                 Saga(playbook: model, source: source, sourcePath: input.path),
                 options: options)
         }

@@ -1,0 +1,116 @@
+import Belay
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One connection to the store, used by one thread at a time.
+///
+/// The engine's journal and lock seams are synchronous, so every query here blocks its caller until
+/// the server answers. The connection's I/O runs on an event loop of its own, never on the caller's
+/// thread, so a blocked caller (even one of the concurrency pool's) cannot stall the answer it waits
+/// for. A connection that fails is dropped and made again on the next query.
+final class StoreSession: @unchecked Sendable {
+    let address: StoreAddress
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private let logger = Logger(label: "belay.store", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The event loop of every store connection of the process.
+    private static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    init(address: StoreAddress) { self.address = address }
+
+    /// A connection must be closed before it goes away.
+    deinit { _ = try? connection?.close().wait() }
+
+    /// Runs `body` alone on the connection (connecting first when needed).
+    func exclusive<T>(_ body: (Queries) throws(EngineError) -> T) throws(EngineError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let connection = try connected()
+        do { return try body(Queries(connection: connection, session: self)) } catch {
+            if connection.isClosed { self.connection = nil }
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ body: (Queries) throws(EngineError) -> T) throws(EngineError) -> T {
+        try exclusive { queries throws(EngineError) in
+            try queries.run("BEGIN")
+            do {
+                let result = try body(queries)
+                try queries.run("COMMIT")
+                return result
+            } catch {
+                _ = try? queries.run("ROLLBACK")
+                throw StoreSession.engineError(error)
+            }
+        }
+    }
+
+    /// Runs one statement on its own.
+    @discardableResult
+    func query(_ query: PostgresQuery) throws(EngineError) -> [PostgresRow] {
+        try exclusive { queries throws(EngineError) in try queries.rows(query) }
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = try? connection?.close().wait()
+        connection = nil
+    }
+
+    private func connected() throws(EngineError) -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        do {
+            let made = try PostgresConnection.connect(
+                on: StoreSession.group.next(), configuration: address.configuration, id: 1, logger: logger
+            ).wait()
+            connection = made
+            return made
+        } catch {
+            connection = nil
+            throw unreachable(error)
+        }
+    }
+
+    /// An error met inside a typed body, as the `EngineError` it is.
+    static func engineError(_ error: any Error) -> EngineError {
+        error as? EngineError ?? EngineError(.store, .storeUnreachable(store: "", reason: "\(error)"))
+    }
+
+    func unreachable(_ error: any Error) -> EngineError {
+        EngineError(.store, .storeUnreachable(store: address.description, reason: StoreSession.reason(error)))
+    }
+
+    /// What went wrong, in words: the server's message when it sent one.
+    static func reason(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] { return message }
+            if let underlying = psql.underlying { return "\(underlying)" }
+            return "\(psql.code)"
+        }
+        return "\(error)"
+    }
+
+    /// Statements on a connection this thread holds.
+    struct Queries {
+        let connection: PostgresConnection
+        let session: StoreSession
+
+        @discardableResult
+        func rows(_ query: PostgresQuery) throws(EngineError) -> [PostgresRow] {
+            do { return try connection.query(query, logger: session.logger).wait().rows } catch {
+                throw session.unreachable(error)
+            }
+        }
+
+        func run(_ sql: String) throws(EngineError) {
+            try rows(PostgresQuery(unsafeSQL: sql))
+        }
+    }
+}
