@@ -45,6 +45,10 @@ public struct Saga: Sendable {
     public var source: String?
     /// The playbook file (journaled, so `resume` can tell whether it changed since).
     public var sourcePath: String?
+    /// Webhooks told about the run (started, waiting, failed, ended): `http(s)://` URLs, or `$NAME`
+    /// for a URL kept in an environment variable. The engine never calls them; whoever drives the
+    /// run (the command line) does.
+    public var notify: [String] = []
 
     public init(
         _ name: String, description: String? = nil, vars: [String: String] = [:], env: [String: String] = [:],

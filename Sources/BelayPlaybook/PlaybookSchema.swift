@@ -1,7 +1,7 @@
 import BelayModel
 /// The keys each part of a playbook accepts (docs/playbooks.md), for unknown-key checks and "did you mean".
 enum PlaybookSchema {
-    static let playbook = ["name", "description", "workspace", "vars", "secrets", "env", "defaults", "phases"]
+    static let playbook = ["name", "description", "workspace", "vars", "secrets", "env", "defaults", "notify", "phases"]
     static let defaults = ["timeout", "retry", "shell"]
     static let retry = ["attempts", "delay", "backoff", "max_delay"]
     static let phase = ["id", "name", "needs", "parallel", "max_parallel", "steps"]

@@ -36,6 +36,7 @@ struct StatusCommand: ParsableCommand {
             Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
             return
         }
-        Terminal.write(StatusText.render(state, runID: runID), to: .standardOutput)
+        let holder = LiveRun.holder(run: runID, workspace: workspaceURL)
+        Terminal.write(StatusText.render(state, runID: runID, holder: holder), to: .standardOutput)
     }
 }

@@ -74,17 +74,19 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
+    @OptionGroup var watch: WatchOptions
+
     func run() async throws {
         let (source, model) = try input.load()
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
         var options = RunOptions(runID: runID, onFailure: onFailure, gateHandler: CLIGateSteps.handler)
         options.phases = selection
-        try await RunOperation.carry(json: json, workspace: workspaceURL, options: options) { options in
-            let engine = try Engine(workspace: workspaceURL)
-            return try await engine.run(
-                Saga(playbook: model, source: source, sourcePath: input.path),
-                options: options)
+        let saga = Saga(playbook: model, source: source, sourcePath: input.path)
+        try await RunOperation.carry(
+            json: json, watch: watch, workspace: workspaceURL, notify: saga.notify, options: options
+        ) { options in
+            try await Engine(workspace: workspaceURL).run(saga, options: options)
         }
     }
 
