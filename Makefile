@@ -11,7 +11,9 @@ all: build
 
 ## deps: install what Belay and its examples need, only when missing: libgit2 (and pkg-config to
 ## find it); sqlite3, python3, curl and PostgreSQL for the example playbooks, their tests and the
-## benchmarks; GNU time for the memory benchmarks.
+## benchmarks; GNU time for the memory benchmarks; for the tests that open reports in a browser,
+## Chromium with its driver (headless) and Selenium for Python; `script` (util-linux) for the
+## terminal tests.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -20,10 +22,14 @@ deps:
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	{ ls /usr/lib/postgresql/*/bin/initdb || test -x "$$(pg_config --bindir)/initdb"; } >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v script >/dev/null 2>&1 || missing="$$missing bsdutils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	fi; \
+	python3 -c "import selenium" 2>/dev/null || { echo "installing: selenium (PyPI)"; python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; }
 
 build: deps
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)

@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BelayTests", dependencies: ["Belay"]),
         .testTarget(name: "BelayCLITests", dependencies: ["BelayCLI", "Belay", "BelayGit", "BelayPlaybook"]),
-        .testTarget(name: "CLITests", dependencies: ["BelaySupport"]),
+        // Scripts/: the Python helpers of the end-to-end tests (a webhook receiver, headless Chromium).
+        .testTarget(name: "CLITests", dependencies: ["BelaySupport"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

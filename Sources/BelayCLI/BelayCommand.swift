@@ -26,6 +26,7 @@ public struct BelayCommand: AsyncParsableCommand {
             // Run and operate.
             RunCommand.self, ResumeCommand.self, StatusCommand.self, RunsCommand.self,
             RollbackCommand.self, ResolveCommand.self, LogCommand.self, PointsCommand.self, DiffCommand.self, InspectCommand.self,
+            ReportCommand.self,
             // Decide.
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
             // Share.

@@ -51,6 +51,10 @@ public struct Saga: Sendable {
     public var lockName: String?
     /// Vars whose values a run's history shows (a version, a target).
     public var shownVars: [String] = []
+    /// Webhooks told about the run (started, waiting, failed, ended): `http(s)://` URLs, or `$NAME`
+    /// for a URL kept in an environment variable. The engine never calls them; whoever drives the
+    /// run (the command line) does.
+    public var notify: [String] = []
 
     public init(
         _ name: String, description: String? = nil, vars: [String: String] = [:], env: [String: String] = [:],

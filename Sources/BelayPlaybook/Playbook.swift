@@ -21,6 +21,9 @@ public struct Playbook: Sendable, Hashable {
     /// Extra environment for every command, in file order.
     public var env: [Variable]
     public var defaults: Defaults
+    /// Webhooks told about the run: `http(s)://` URLs, or `$NAME` for one kept in an environment
+    /// variable (a webhook URL is usually a secret).
+    public var notify: [String] = []
     /// Phases in file order; `executionOrder()` gives the order they run in.
     public var phases: [PlaybookPhase]
     /// Named sets of values (staging, production), in file order; one may be chosen per run.

@@ -17,6 +17,10 @@ public enum PlaybookJSONSchema {
             "workspace": { "$ref": "#/definitions/text", "description": "The workspace folder, relative to the playbook's folder." },
             "store": { "$ref": "#/definitions/text", "description": "A shared store for runs, points and locks (postgres://…); absent: the workspace's .belay folder." },
             "lock": { "$ref": "#/definitions/text", "description": "The name of the lock a run holds (default: the playbook's name and workspace)." },
+            "notify": {
+              "description": "Webhooks told when the run starts, waits, fails or ends: an http(s) URL, $NAME for a URL in an environment variable, or a list of them.",
+              "oneOf": [{ "$ref": "#/definitions/text" }, { "type": "array", "items": { "$ref": "#/definitions/text" } }]
+            },
             "vars": { "$ref": "#/definitions/vars" },
             "secrets": { "$ref": "#/definitions/secrets" },
             "env": { "$ref": "#/definitions/env" },

@@ -62,6 +62,11 @@ struct PlaybookParser {
             }
         }
         if let node = fields["defaults"] { playbook.defaults = defaults(node) }
+        if let node = fields["notify"] {
+            for (target, item) in reader.stringList(node, "notify") ?? [] where NotifyTarget.check(target, at: item, reader: reader) {
+                playbook.notify.append(target)
+            }
+        }
 
         var phaseSources: [PhaseSource] = []
         if let node = fields["phases"], let items = reader.sequence(node, "phases") {

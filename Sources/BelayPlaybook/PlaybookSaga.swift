@@ -22,6 +22,7 @@ extension Saga {
         self.environment = playbook.resolution.environment
         self.shownVars = playbook.shownVars
         self.lockName = playbook.lockName
+        self.notify = playbook.notify
     }
 }
 

@@ -1,7 +1,7 @@
 import BelayModel
 /// The keys each part of a playbook accepts (docs/playbooks.md), for unknown-key checks and "did you mean".
 enum PlaybookSchema {
-    static let playbook = ["name", "description", "workspace", "store", "lock", "vars", "secrets", "env", "defaults", "phases", "environments"]
+    static let playbook = ["name", "description", "workspace", "store", "lock", "vars", "secrets", "env", "defaults", "notify", "phases", "environments"]
     static let environment = ["description", "vars", "env", "secrets", "lock"]
     /// A var written as a mapping: `version: { value: 1.2.0, show: true }`.
     static let variable = ["value", "show"]

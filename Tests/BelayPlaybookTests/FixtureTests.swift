@@ -69,6 +69,8 @@ func validFixtureIsClean(name: String) throws {
     #expect(playbook.defaults.timeout == .seconds(600))
     #expect(playbook.defaults.retry == RetryPolicy(attempts: 1, delay: .seconds(1), backoff: 2, maxDelay: .seconds(30)))
     #expect(playbook.defaults.shell == "bash")
+    #expect(playbook.notify == ["$SLACK_WEBHOOK_URL", "https://chat.example.org/hooks/abc123"])
+    #expect(Saga(playbook: playbook).notify == playbook.notify)
 
     let dump = try #require(playbook.phase("backup")?.steps.first)
     #expect(dump.name == "Dump the database")

@@ -45,6 +45,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case approvalRequested = "approval_requested"
         case approvalRecorded = "approval_recorded"
         case runWaiting = "run_waiting"
+        /// Something around the run went wrong without touching it (a notification that could not
+        /// be delivered); `note` says what. It changes nothing in the run's state.
+        case warning
     }
 
     /// One phase of the plan announced by `run_started`, so a reader knows every pending step.

@@ -179,6 +179,8 @@ public struct RunState: Sendable, Hashable {
     /// What each gate step decided, and each approval step's request and answer (RunState+Gates.swift).
     public var gates: [StepKey: GateRecord] = [:]
     public var approvals: [StepKey: ApprovalRecord] = [:]
+    /// The notes of `warning` events, in order (notifications that could not be delivered).
+    public var warnings: [String] = []
     /// The approval step waiting for a decision, if any.
     public var waitingApproval: StepKey?
 
@@ -248,6 +250,11 @@ public struct RunState: Sendable, Hashable {
 
     public mutating func apply(_ event: JournalEvent) {
         lastSeq = max(lastSeq, event.seq)
+        // A warning is about the run, not part of it: it neither moves the status nor its span.
+        if event.event == .warning {
+            warnings.append(event.note ?? "")
+            return
+        }
         if !event.time.isEmpty {
             if startedTime == nil { startedTime = event.time }
             updatedTime = event.time
@@ -421,6 +428,8 @@ public struct RunState: Sendable, Hashable {
             status = .failed
         case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:
             applyGateEvent(event)
+        case .warning:
+            break  // kept aside before the switch
         }
         settleApproval(after: event)
     }

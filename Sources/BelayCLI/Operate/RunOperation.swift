@@ -3,21 +3,31 @@ import Belay
 import Foundation
 
 /// How `run`, `resume` and `rollback` carry a run to its outcome, so the three behave alike: live
-/// output, Ctrl-C/SIGTERM pausing the run (a second one kills the steps in flight), the engine's
-/// refusals as exit 2 (4 when locked), then the recap and the exit code of the outcome.
+/// output and progress, notifications, Ctrl-C/SIGTERM pausing the run (a second one kills the steps
+/// in flight), the engine's refusals as exit 2 (4 when locked), then the recap and the exit code of
+/// the outcome.
 enum RunOperation {
-    /// Calls `operate` with `options` plus the renderer's observer and the signal watch, and exits
-    /// with the outcome's code (the exit-code table in docs/operate.md). `initial` is the state of a
-    /// recorded run, so a resumed or rolled back run's counts and phase numbers stay right.
+    /// Calls `operate` with `options` plus the observers (renderer, notifications) and the signal
+    /// watch, and exits with the outcome's code (the exit-code table in docs/operate.md). `initial`
+    /// is the state of a recorded run, so a resumed or rolled back run's counts and phase numbers
+    /// stay right; `notify` the playbook's webhooks (the `--notify` ones are added).
     static func carry(
-        json: Bool, workspace: URL, initial: RunState = RunState(), options: RunOptions = RunOptions(),
-        _ operate: (RunOptions) async throws -> RunOutcome
+        json: Bool, watch: WatchOptions, workspace: URL, initial: RunState = RunState(), notify: [String] = [],
+        options: RunOptions = RunOptions(), _ operate: (RunOptions) async throws -> RunOutcome
     ) async throws -> Never {
-        let renderer = RunRenderer(json: json, workspace: workspace, initial: initial)
+        let renderer = RunRenderer(
+            json: json, workspace: workspace, initial: initial,
+            progress: LiveProgress.mode(json: json, follow: watch.follow))
+        let notifications = RunNotifications(targets: notify + watch.notify, initial: initial)
+        let ticker = renderer.progress.start()
+        defer { renderer.progress.stop(ticker) }
         var options = options
-        options.observer = { renderer.handle($0) }
+        options.observer = { event in
+            renderer.handle(event)
+            notifications.observe(event)
+        }
         let interruption = RunInterruption()
-        let watch = interruption.watchSignals(onRequest: OperateExit.announce)
+        let signals = interruption.watchSignals(onRequest: OperateExit.announce)
         options.interruption = interruption
         let outcome: RunOutcome
         do {
@@ -25,8 +35,10 @@ enum RunOperation {
         } catch {
             throw OperateExit.fail(error)
         }
-        withExtendedLifetime(watch) {}
+        withExtendedLifetime(signals) {}
+        renderer.progress.stop(ticker)
         renderer.finish(outcome)
+        await notifications.finish(runID: outcome.runID, workspace: workspace)
         throw ExitCode(outcome.exitCode)
     }
 }

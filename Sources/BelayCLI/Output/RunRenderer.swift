@@ -3,20 +3,27 @@ import BelaySupport
 import Foundation
 import Synchronization
 
-/// Live output of `belay run` (and later `resume`): phase headers, one line per step, the tail of a
-/// failed action's log, and a recap. With `--json`, the journal events as JSON lines instead.
+/// Live output of `belay run`, `resume` and `rollback`: phase headers, one line per step, the tail of
+/// a failed action's log, and a recap; between the lines, the running steps (`LiveProgress`). With
+/// `--json`, the journal events as JSON lines instead.
 final class RunRenderer: Sendable {
     private let json: Bool
     private let workspace: URL
     private let state: Mutex<RunState>
     private let output: TerminalOutput
+    /// The running steps between event lines (elapsed time, output, heartbeats).
+    let progress: LiveProgress
 
     /// `initial`: the state of a run being resumed, so counts and phase numbers stay right.
-    init(json: Bool, workspace: URL, initial: RunState = RunState(), output: TerminalOutput = .standard) {
+    init(
+        json: Bool, workspace: URL, initial: RunState = RunState(), output: TerminalOutput = .standard,
+        progress: LiveProgress.Mode = .off
+    ) {
         self.json = json
         self.workspace = workspace
         self.state = Mutex(initial)
         self.output = output
+        self.progress = LiveProgress(mode: progress, workspace: workspace, output: output)
     }
 
     func handle(_ event: JournalEvent) {
@@ -27,6 +34,7 @@ final class RunRenderer: Sendable {
             output.write(event.jsonText.rendered() + "\n", .standardOutput)
             return
         }
+        progress.observe(event)
         let text = state.withLock { state -> String? in
             // The unwind header needs the state before its first compensation starts.
             // (A skipped compensation, as of a gate step, can come first.)
@@ -37,7 +45,7 @@ final class RunRenderer: Sendable {
             if unwinding { state.status = .compensating }
             return render(event, state: state, unwindCount: unwindHeader)
         }
-        if let text { output.print(text) }
+        if let text { progress.print(text) }
     }
 
     private func paint(_ text: String, _ color: Terminal.Color) -> String { output.paint(text, color) }

@@ -129,6 +129,8 @@ struct RunStory {
                 + (reasons.isEmpty ? "" : "\n    not passed: " + reasons.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         case .approvalRequested, .approvalRecorded:
             return GateLines.render(event, paint: { text, _ in text })
+        case .warning:
+            return "⚠ warning: \(event.note ?? "")"
         case .runWaiting:
             return "■ run waiting for approval at \(step)"
                 + "; decide with `belay approve`, then `belay resume`"
@@ -136,15 +138,23 @@ struct RunStory {
     }
 
     func text() -> String {
+        var day: Substring?
+        return ([header()] + timeline(lines(), day: &day) + footer()).joined(separator: "\n") + "\n"
+    }
+
+    /// The run, its playbook, status and span, and its workspace.
+    func header() -> String {
         let state = history.state
-        var out: [String] = []
         var header = "Run \(history.runID) · playbook \(shown(state.playbook ?? "?")) · \(state.status.rawValue)"
         if let target = state.rolledBackTo, state.status == .rolledBack { header += " to \(target)" }
-        if let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
-        out.append(header)
-        if let workspace = state.workspace { out.append("workspace \(shown(workspace))") }
-        var day: Substring?
-        for line in lines() {
+        if !LiveRun.isUnfinished(state), let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
+        return header + (state.workspace.map { "\nworkspace \(shown($0))" } ?? "")
+    }
+
+    /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed).
+    func timeline(_ lines: [Line], day: inout Substring?) -> [String] {
+        var out: [String] = []
+        for line in lines {
             let time = line.event.time
             let thisDay = time.prefix(10)
             if thisDay != day {
@@ -155,21 +165,27 @@ struct RunStory {
             let clock = time.count >= 23 ? String(time.dropFirst(11).prefix(12)) : time
             out.append("  \(clock)  \(line.text)")
         }
-        out.append("")
-        out.append("Now: \(state.status.rawValue). A resume would start at: \(state.resumeStart).")
+        return out
+    }
+
+    /// Where the run stands and what to do next.
+    func footer() -> [String] {
+        let state = history.state
+        var out = ["", "Now: \(state.status.rawValue). A resume would start at: \(state.resumeStart)."]
         if state.status == .stuck, let stuck = state.stuckAt {
             out.append("Next: fix the cause and `belay resume \(history.runID)`, or once undone by hand "
                 + "`belay resolve \(history.runID) --step \(stuck) --note \"…\"`")
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
-    func json() -> JSONText {
-        .array(lines().map { line in
-            guard case .object(var members) = line.event.jsonText else { return line.event.jsonText }
-            members.append(("summary", .string(line.text.trimmingCharacters(in: .whitespaces))))
-            return .object(members)
-        })
+    func json() -> JSONText { .array(lines().map(Self.json)) }
+
+    /// One event as JSON with its story line as `summary`.
+    static func json(_ line: Line) -> JSONText {
+        guard case .object(var members) = line.event.jsonText else { return line.event.jsonText }
+        members.append(("summary", .string(line.text.trimmingCharacters(in: .whitespaces))))
+        return .object(members)
     }
 
     private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }

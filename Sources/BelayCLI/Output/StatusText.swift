@@ -1,9 +1,14 @@
 import Belay
 import BelaySupport
+import Foundation
 
 /// `belay status` for people.
 enum StatusText {
-    static func render(_ state: RunState, runID: String, output: TerminalOutput = .standard) -> String {
+    /// `holder`: the live process carrying the run on, if one is (a running run then shows how long
+    /// it has been running rather than how long its journal spans).
+    static func render(
+        _ state: RunState, runID: String, holder: LockHolder? = nil, now: Date = Date(), output: TerminalOutput = .standard
+    ) -> String {
         var lines: [String] = []
         let color: Terminal.Color =
             switch state.status {
@@ -14,7 +19,13 @@ enum StatusText {
         lines.append("Run \(runID) · \(shown(state.playbook ?? "?")) · " + output.paint(state.status.rawValue, color))
         var facts: [String] = []
         if let started = state.startedAt { facts.append("started \(JournalClock.format(started))") }
-        if let ms = state.durationMs { facts.append("took \(DurationFormat.format(milliseconds: ms))") }
+        if LiveRun.isUnfinished(state), let started = state.startedAt {
+            let running = DurationFormat.format(milliseconds: Int64(max(0, now.timeIntervalSince(started)) * 1000))
+            facts.append(holder.map { "running for \(running) (pid \($0.pid) on \($0.host))" }
+                ?? "no process is carrying it on (interrupted; belay resume \(runID) continues it)")
+        } else if let ms = state.durationMs {
+            facts.append("took \(DurationFormat.format(milliseconds: ms))")
+        }
         if let workspace = state.workspace { facts.append("workspace \(shown(workspace))") }
         lines.append("  " + facts.joined(separator: " · "))
         if let failure = state.failure { lines.append("  failed at \(failure.site): \(shown(failure.error))") }

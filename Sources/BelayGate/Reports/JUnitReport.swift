@@ -1,3 +1,5 @@
+import BelaySupport
+
 /// The gate as JUnit XML: one testcase per criterion (failure for a failed criterion or a key
 /// criterion without evidence, skipped for a waived one), plus one for the decision itself so a
 /// BLOCK from too many warnings also turns CI red.
@@ -41,21 +43,5 @@ enum JUnitReport {
             """
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            default:
-                if scalar.value < 0x20, scalar != "\t" { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { MarkupText.escaped(text) }
 }

@@ -16,10 +16,14 @@ struct LogCommand: AsyncParsableCommand {
             with a "summary" line.
 
             Exit status: 0; 2 unknown run or phase, or a usage mistake.
+            --follow tails a run from another terminal: the story so far, then each event as it is \
+            journaled, until no process carries the run on any more (it ended, paused, waits for an \
+            approval or its process died); with --json, one event per line.
 
             Examples:
               belay log 20261121-153012-a3f9
               belay log release-42 --workspace /srv/site
+              belay log release-42 --follow
               belay log release-42 --json | jq -r '.[] | select(.event == "step_failed") | .summary'
             """
     )
@@ -29,12 +33,19 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: RunWorkspace
 
-    @Flag(help: "Print the events as a JSON array, each with a summary.")
+    @Flag(help: "Print the events as a JSON array, each with a summary (with --follow, one per line).")
     var json = false
+
+    @Flag(help: "Keep printing events as the run journals them, until no process carries it on.")
+    var follow = false
 
     func run() async throws {
         let engine = try workspace.engine()
         let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
+        if follow {
+            try await LogFollow.follow(runID: runID, workspace: engine.workspace, json: json)
+            return
+        }
         let history: RunHistory
         do { history = try engine.history(runID) } catch {
             throw OperateExit.fail(error)

@@ -32,11 +32,13 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (runID, state) = try RunLookup.state(run: self.runID, engine: try workspace.engine())
+        let engine = try workspace.engine()
+        let (runID, state) = try RunLookup.state(run: self.runID, engine: engine)
         if json {
             Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
             return
         }
-        Terminal.write(StatusText.render(state, runID: runID), to: .standardOutput)
+        let holder = LiveRun.holder(run: runID, workspace: engine.workspace)
+        Terminal.write(StatusText.render(state, runID: runID, holder: holder), to: .standardOutput)
     }
 }

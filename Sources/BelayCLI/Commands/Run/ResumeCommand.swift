@@ -50,6 +50,8 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
+    @OptionGroup var watch: WatchOptions
+
     func run() async throws {
         let workspaceURL = workspace.url
         let (engine, shared) = try workspace.opened()
@@ -57,7 +59,11 @@ struct ResumeCommand: AsyncParsableCommand {
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
         try SharedRunFolder.fill(folder, from: shared)
         let options = RunOptions(gateHandler: CLIGateSteps.handler)
-        try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state, options: options) { options in
+        // The webhooks of the run's own playbook; a snapshot that no longer loads is the engine's to refuse.
+        let notify = (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: true))?.notify ?? []
+        try await RunOperation.carry(
+            json: json, watch: watch, workspace: workspaceURL, initial: state, notify: notify, options: options
+        ) { options in
             let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
             return try await engine.resume(runID, saga: saga, options: options, force: force)
         }

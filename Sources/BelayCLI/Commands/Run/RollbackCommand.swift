@@ -52,6 +52,8 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "JSON: the plan with --dry-run, else the journal events as JSON lines.")
     var json = false
 
+    @OptionGroup var watch: WatchOptions
+
     func run() async throws {
         let workspaceURL = workspace.url
         let (engine, shared) = try workspace.opened()
@@ -87,7 +89,7 @@ struct RollbackCommand: AsyncParsableCommand {
             }
             return
         }
-        try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state) { options in
+        try await RunOperation.carry(json: json, watch: watch, workspace: workspaceURL, initial: state, notify: saga.notify) { options in
             try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
         }
     }

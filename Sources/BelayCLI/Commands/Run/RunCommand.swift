@@ -82,6 +82,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With a shared store: wait this long for the lock (like 90s, 10m), showing the queue.", valueName: "duration"))
     var lockWait: String?
 
+    @OptionGroup var watch: WatchOptions
+
     func run() async throws {
         let (source, model) = try input.load()
         let workspaceURL = try input.workspace(of: model, override: workspace)
@@ -102,10 +104,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw OperateExit.fail(error)
             }
         }
-        try await RunOperation.carry(json: json, workspace: workspaceURL, options: options) { options in
-            try await engine.run(
-                Saga(playbook: model, source: source, sourcePath: input.path),
-                options: options)
+        let saga = Saga(playbook: model, source: source, sourcePath: input.path)
+        try await RunOperation.carry(
+            json: json, watch: watch, workspace: workspaceURL, notify: saga.notify, options: options
+        ) { options in
+            try await engine.run(saga, options: options)
         }
     }
 
