@@ -102,8 +102,9 @@ public struct Engine: Sendable {
         defer { lock.release() }
         if state.isFinished { throw EngineError(.notResumable, .runEnded(runID: runID, status: state.status)) }
         let crashed = state.status == .running || state.status == .compensating
-        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
+        try await execution.settleOrphans(for: .resume)
+        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }

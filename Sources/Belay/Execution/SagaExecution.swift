@@ -368,11 +368,25 @@ final class SagaExecution: Sendable {
             shell: shellPath, command: command, environment: environment,
             workingDirectory: folder.workspace.path,
             logFile: folder.workspace.appendingPathComponent(log).path,
-            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption))
+            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption,
+            onSpawn: { [self] pid in recordProcess(pid, context: context, log: log) }))
         let produced = StepOutputFile.consume(outputFile)
         var outcome = ActionOutcome(outputs: produced)
         if !result.succeeded { outcome.error = result.failureDescription(timeout: timeout) }
         return (outcome, result.exitCode)
+    }
+
+    /// Journals the spawned process group, so a Belay process that comes after a crash can find it
+    /// still running and wait for it (or end it) before deciding anything about the step.
+    private func recordProcess(_ pid: pid_t, context: StepContext, log: String) {
+        let identity = ProcessGroupIdentity.of(leader: pid)
+        var spawned = event(.processStarted, phase: context.phase, step: context.step)
+        spawned.action = context.action
+        spawned.attempt = context.attempt
+        spawned.processGroup = identity.group
+        spawned.processStart = identity.startTime
+        spawned.log = log
+        note(spawned)
     }
 
     private func performCode(

@@ -25,6 +25,8 @@ struct ShellCommand: Sendable {
     var masker: SecretMasker
     /// Told about the process group, so an operator's second signal can kill it.
     var interruption: RunInterruption? = nil
+    /// Told the process id (its group's id) once spawned, to journal it before anything else.
+    var onSpawn: (@Sendable (pid_t) -> Void)? = nil
 }
 
 /// How a shell command ended.
@@ -62,17 +64,28 @@ enum ShellRunner {
         }
         defer { close(fd) }
 
+        guard let gate = SpawnGate() else {
+            return ShellResult(launchError: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
         var options = PlatformOptions()
         options.processGroupID = 0  // its own group, so a timeout can kill every process it started
         let configuration = Configuration(
             executable: .path(FilePath(command.shell)),
-            arguments: ["-euo", "pipefail", "-c", command.command],
+            arguments: Arguments(SpawnGate.arguments(shell: command.shell, command: command.command)),
             environment: .custom(command.environment),
             workingDirectory: FilePath(command.workingDirectory),
             platformOptions: options
         )
         let processGroup = ProcessGroupBox()
         let masker = command.masker
+        let input = FileDescriptorInput.fileDescriptor(FileDescriptor(rawValue: gate.readEnd), closeAfterSpawningProcess: true)
+        /// Journals the process group, then lets the process go on.
+        @Sendable func spawned(_ pid: pid_t) {
+            processGroup.set(pid)
+            command.interruption?.register(group: pid)
+            command.onSpawn?(pid)
+            gate.open()
+        }
 
         return await withTaskGroup(of: Event.self) { group in
             group.addTask {
@@ -80,20 +93,18 @@ enum ShellRunner {
                     if masker.isEmpty {
                         // Nothing to mask: the process writes straight into its log, no pipe to pump.
                         let result = try await Subprocess.run(
-                            configuration, input: .none,
+                            configuration, input: input,
                             output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
                             error: .combinedWithOutput
                         ) { execution in
-                            processGroup.set(execution.processIdentifier.value)
-                            command.interruption?.register(group: execution.processIdentifier.value)
+                            spawned(execution.processIdentifier.value)
                         }
                         return .finished(result.terminationStatus)
                     }
                     let result = try await Subprocess.run(
-                        configuration, input: .none, output: .sequence, error: .combinedWithOutput
+                        configuration, input: input, output: .sequence, error: .combinedWithOutput
                     ) { execution in
-                        processGroup.set(execution.processIdentifier.value)
-                        command.interruption?.register(group: execution.processIdentifier.value)
+                        spawned(execution.processIdentifier.value)
                         var pending: [UInt8] = []
                         for try await buffer in execution.standardOutput {
                             buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
@@ -106,6 +117,7 @@ enum ShellRunner {
                     }
                     return .finished(result.terminationStatus)
                 } catch {
+                    if processGroup.get() == 0 { gate.abandon() }
                     return .launchFailed("cannot run \(command.shell): \(error)")
                 }
             }

@@ -175,6 +175,9 @@ public struct RunState: Sendable, Hashable {
     public var approvals: [StepKey: ApprovalRecord] = [:]
     /// The approval step waiting for a decision, if any.
     public var waitingApproval: StepKey?
+    /// Shell actions whose process was spawned and whose attempt has no recorded end: a crash may
+    /// have left their process group running (RunState+Processes.swift).
+    public var openProcesses: [OpenProcess] = []
 
     public init() {}
 
@@ -307,8 +310,11 @@ public struct RunState: Sendable, Hashable {
                     $0.log = event.log ?? $0.log
                 }
             }
+        case .processStarted, .orphanFound, .orphanEnded:
+            applyProcessEvent(event)
         case .attemptFinished:
             guard let key = key(event) else { break }
+            closeProcess(of: key, action: event.action, attempt: event.attempt)
             updateStep(key) {
                 if event.action != .compensate, let outputs = event.outputs {
                     $0.outputs.merge(outputs) { _, new in new }
@@ -416,7 +422,7 @@ public struct RunState: Sendable, Hashable {
         settleApproval(after: event)
     }
 
-    private func key(_ event: JournalEvent) -> StepKey? {
+    func key(_ event: JournalEvent) -> StepKey? {
         guard let phase = event.phase, let step = event.step else { return nil }
         return StepKey(phase: phase, step: step)
     }

@@ -33,6 +33,9 @@ enum EngineErrorText {
             "--note must say what was done by hand (it is kept in the journal)"
         case .approvalAlreadyDecided(let runID, _, _, _):
             "\(error); continue with `belay resume \(runID)`"
+        case .orphanRunning(let runID, _, _, let operation):
+            "\(error). Run `belay \(operation.rawValue) \(runID)` again once it has ended"
+                + (operation == .rollback ? " (with the same --to)" : "") + ", or add --kill-orphans to terminate it"
         default:
             error.description
         }

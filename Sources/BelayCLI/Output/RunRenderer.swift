@@ -92,6 +92,12 @@ final class RunRenderer: Sendable {
                 + "\(count) compensation\(count == 1 ? "" : "s") to run, newest first"
         case .stepInterrupted:
             return "  \(paint("✗", .red)) \(key?.description ?? "") \(event.note ?? "killed")"
+        case .orphanFound:
+            let stop = event.note?.contains("terminating") == true
+                ? "" : paint("\n    (Ctrl-C stops waiting and decides nothing; --kill-orphans terminates the group instead)", .dim)
+            return "  \(paint("⏳", .yellow)) \(key?.description ?? "") [\(event.action?.rawValue ?? "run")]: \(event.note ?? "")" + stop
+        case .orphanEnded:
+            return "  \(paint("⏳", .yellow)) \(key?.description ?? ""): \(event.note ?? "")"
         default:
             return nil
         }

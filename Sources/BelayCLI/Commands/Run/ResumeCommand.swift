@@ -24,6 +24,11 @@ struct ResumeCommand: AsyncParsableCommand {
 
             A rollback that stopped (stuck, paused, crashed) is carried on to its target.
 
+            A step's process group that outlived the Belay process that started it (kill -9 of \
+            belay while a step ran) is waited for first, at most until the step's timeout, with a \
+            message naming the step and the group; nothing about the step is decided while it runs. \
+            Ctrl-C stops waiting (exit 2); --kill-orphans terminates the group instead.
+
             It refuses when the original playbook file changed since the run started, or when files \
             changed outside Belay since the run's last commit (for a crashed run, changes are only \
             listed when a step started after that commit, since it may have made them); --force goes on. \
@@ -49,11 +54,17 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print the journal events as JSON lines on stdout, and nothing else.")
     var json = false
 
+    @Flag(help: ArgumentHelp(
+        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
+        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
+    var killOrphans = false
+
     func run() async throws {
         let workspaceURL = workspace.url
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
-        let options = RunOptions(gateHandler: CLIGateSteps.handler)
+        var options = RunOptions(gateHandler: CLIGateSteps.handler)
+        options.orphans = killOrphans ? .kill : .wait
         try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state, options: options) { options in
             let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
             let engine = try Engine(workspace: workspaceURL)

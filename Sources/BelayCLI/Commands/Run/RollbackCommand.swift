@@ -52,6 +52,11 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "JSON: the plan with --dry-run, else the journal events as JSON lines.")
     var json = false
 
+    @Flag(help: ArgumentHelp(
+        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
+        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
+    var killOrphans = false
+
     func run() async throws {
         let workspaceURL = workspace.url
         let (_, state) = try RunLookup.state(run: runID, workspace: workspaceURL)
@@ -88,7 +93,9 @@ struct RollbackCommand: AsyncParsableCommand {
             return
         }
         try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state) { options in
-            try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
+            var options = options
+            options.orphans = killOrphans ? .kill : .wait
+            return try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
         }
     }
 }
