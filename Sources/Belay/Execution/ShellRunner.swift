@@ -90,7 +90,7 @@ enum ShellRunner {
         return await withTaskGroup(of: Event.self) { group in
             group.addTask {
                 do {
-                    if masker.isEmpty {
+                    guard var stream = masker.stream() else {
                         // Nothing to mask: the process writes straight into its log, no pipe to pump.
                         let result = try await Subprocess.run(
                             configuration, input: input,
@@ -105,15 +105,11 @@ enum ShellRunner {
                         configuration, input: input, output: .sequence, error: .combinedWithOutput
                     ) { execution in
                         spawned(execution.processIdentifier.value)
-                        var pending: [UInt8] = []
+                        // Masked as it arrives, in one pass, holding back only a possible secret's start.
                         for try await buffer in execution.standardOutput {
-                            buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
-                            if let lastNewline = pending.lastIndex(of: 0x0A) {
-                                writeMasked(pending[...lastNewline], to: fd, masker: masker)
-                                pending.removeSubrange(...lastNewline)
-                            }
+                            writeAll(buffer.withUnsafeBytes { stream.feed($0) }, to: fd)
                         }
-                        if !pending.isEmpty { writeMasked(pending[...], to: fd, masker: masker) }
+                        writeAll(stream.finish(), to: fd)
                     }
                     return .finished(result.terminationStatus)
                 } catch {
@@ -166,12 +162,10 @@ enum ShellRunner {
         kill(-group, SIGKILL)
     }
 
-    private static func writeMasked(_ bytes: ArraySlice<UInt8>, to fd: Int32, masker: SecretMasker) {
-        let text = masker.mask(String(decoding: bytes, as: UTF8.self))
-        var data = Array(text.utf8)
+    private static func writeAll(_ data: [UInt8], to fd: Int32) {
         var offset = 0
         while offset < data.count {
-            let written = data.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written <= 0 {
                 if written < 0 && errno == EINTR { continue }
                 return
