@@ -34,9 +34,11 @@ public enum PlaybookLoader {
     }
 
     public static func load(
-        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
+        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override",
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(DiagnosticsError) -> Playbook {
-        let analysis = analyze(text: text, file: file, overrides: overrides, overrideLabel: overrideLabel)
+        let analysis = analyze(
+            text: text, file: file, overrides: overrides, overrideLabel: overrideLabel, environment: environment)
         guard let playbook = analysis.playbook else { throw DiagnosticsError(analysis.diagnostics) }
         return playbook
     }
@@ -48,7 +50,8 @@ public enum PlaybookLoader {
 
     /// Both results of one pass, for callers that report warnings and also use the model.
     public static func analyze(
-        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override"
+        text: String, file: String, overrides: [String: String] = [:], overrideLabel: String = "the override",
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> Analysis {
         let reader = YAMLReader(file: file, text: text)
         guard let draft = PlaybookParser(reader: reader).parse() else {
@@ -62,7 +65,18 @@ public enum PlaybookLoader {
         }
         var playbook = draft.playbook
         for index in playbook.vars.indices {
-            if let value = overrides[playbook.vars[index].name] { playbook.vars[index].value = value }
+            let name = playbook.vars[index].name
+            if let value = overrides[name] {
+                playbook.vars[index].value = value
+                playbook.vars[index].hasValue = true
+            } else if playbook.vars[index].secret,
+                let value = environment[Identifier.environmentName(ofVariable: name)], !value.isEmpty
+            {
+                // A secret is never written down: a run (or a resume) gets it from the environment,
+                // which wins over a default in the file.
+                playbook.vars[index].value = value
+                playbook.vars[index].hasValue = true
+            }
         }
         return Analysis(playbook: playbook, diagnostics: diagnostics)
     }

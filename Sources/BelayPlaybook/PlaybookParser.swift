@@ -20,7 +20,7 @@ struct PlaybookParser {
 
         var variableNodes: [String: Node] = [:]
         if let node = fields["vars"] {
-            let entries = mapping(node, "vars")
+            let entries = variables(node)
             for entry in entries {
                 if !Identifier.isVariableName(entry.key) {
                     reader.error(
@@ -34,12 +34,22 @@ struct PlaybookParser {
                         at: entry.node, hint: "rename one of them")
                 }
                 variableNodes[entry.key] = entry.node
-                playbook.vars.append(Variable(entry.key, entry.value))
+                playbook.vars.append(entry.variable)
             }
         }
         if let node = fields["secrets"] {
             for (name, item) in reader.stringList(node, "secrets") ?? [] {
                 checkEnvironmentName(name, at: item, what: "secret")
+                let variable = playbook.vars.first {
+                    name == $0.name || name == Identifier.environmentName(ofVariable: $0.name)
+                }
+                if let variable {
+                    reader.error(
+                        "secrets: lists the variable '\(variable.name)'; secrets: names environment variables only",
+                        at: item,
+                        hint: "declare the variable secret instead: vars: { \(variable.name): { secret: true } } "
+                            + "(or { value: ..., secret: true } with a default)")
+                }
                 playbook.secrets.append(name)
             }
         }
@@ -51,6 +61,7 @@ struct PlaybookParser {
                         "env '\(entry.key)' uses the BELAY_ prefix, which Belay sets itself", at: entry.node,
                         hint: "Belay's own value wins; choose another name")
                 }
+                checkEnvironmentTemplate(entry.value, of: entry.key, at: entry.node, variables: playbook.vars.map(\.name))
                 playbook.env.append(Variable(entry.key, entry.value))
             }
         }
@@ -345,6 +356,36 @@ struct PlaybookParser {
         return nil
     }
 
+    /// `vars:` entries: `name: value`, or `name: { value: ..., secret: true }` (a secret may have no
+    /// value in the file; it is then given when running).
+    private func variables(_ node: Node) -> [(key: String, variable: Variable, node: Node)] {
+        if reader.isNull(node) { return [] }
+        guard case .mapping(let entries) = node else {
+            reader.error("vars must be a mapping of names to values, found \(reader.describe(node))", at: node)
+            return []
+        }
+        var result: [(key: String, variable: Variable, node: Node)] = []
+        for (keyNode, valueNode) in entries {
+            guard let key = reader.string(keyNode, "a key of vars") else { continue }
+            guard case .mapping(let given) = valueNode else {
+                guard let value = reader.string(valueNode, "vars.\(key)") else { continue }
+                result.append((key, Variable(key, value), keyNode))
+                continue
+            }
+            guard let fields = reader.mapping(valueNode, "vars.\(key)", allowed: ["value", "secret"]) else { continue }
+            let value = fields["value"].flatMap { reader.string($0, "vars.\(key).value") }
+            let secret = fields["secret"].flatMap { reader.bool($0, "vars.\(key).secret") } ?? false
+            // (An unknown key was reported already: say nothing more about this entry.)
+            if !secret && value == nil && given.count == fields.entries.count {
+                reader.error(
+                    "vars.\(key) has neither a value nor secret: true", at: valueNode,
+                    hint: "write \(key): \"...\" for a plain variable, or \(key): { secret: true } for a secret")
+            }
+            result.append((key, Variable(key, value ?? "", secret: secret, hasValue: value != nil), keyNode))
+        }
+        return result
+    }
+
     private func mapping(_ node: Node, _ what: String) -> [(key: String, value: String, node: Node)] {
         if reader.isNull(node) { return [] }
         return reader.stringMap(node, what) ?? []
@@ -362,6 +403,29 @@ struct PlaybookParser {
             return false
         }
         return true
+    }
+
+    /// `env:` values are templated like commands, with `{{ vars.NAME }}` only (no step has run when
+    /// the environment is built).
+    private func checkEnvironmentTemplate(_ value: String, of name: String, at node: Node, variables: [String]) {
+        let template = Template(value)
+        for (text, _) in template.invalidPlaceholders {
+            reader.error("malformed placeholder \(text) in env \(name)", at: node, hint: "write {{ vars.NAME }}")
+        }
+        for (reference, _) in template.references {
+            switch reference {
+            case .variable(let variable) where !variables.contains(variable):
+                reader.error(
+                    "unknown variable '\(variable)' in env \(name)", at: node,
+                    hint: Suggestion.hint(for: variable, among: variables) ?? "declare it under vars:")
+            case .variable:
+                break
+            case .stepOutput:
+                reader.error(
+                    "env \(name) refers to a step's output; env values may use {{ vars.NAME }} only", at: node,
+                    hint: "use $BELAY_OUT_<KEY> inside the step's command, or {{ steps.PHASE.STEP.KEY }} in the command")
+            }
+        }
     }
 
     private func checkEnvironmentName(_ name: String, at node: Node, what: String) {

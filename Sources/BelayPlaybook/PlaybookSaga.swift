@@ -19,6 +19,7 @@ extension Saga {
         }
         self.source = source
         self.sourcePath = sourcePath
+        self.secretVars = Set(playbook.secretVariables)
     }
 }
 

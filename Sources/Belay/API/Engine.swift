@@ -80,7 +80,11 @@ public struct Engine: Sendable {
         do {
             try fileManager.createDirectory(at: folder.logs, withIntermediateDirectories: true)
             try fileManager.createDirectory(at: folder.scratch, withIntermediateDirectories: true)
-            if let source = saga.source { try Data(source.utf8).write(to: folder.playbook) }
+            // A secret's default in the file is masked in the snapshot, like everywhere Belay writes.
+            if let source = saga.source {
+                let masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
+                try PrivateFiles.write(Data(masker.mask(source).utf8), to: folder.playbook)
+            }
         } catch {
             throw EngineError(.workspace, .io(.runFolder, path: folder.url.path, reason: error.localizedDescription))
         }

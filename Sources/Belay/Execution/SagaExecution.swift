@@ -43,10 +43,15 @@ final class SagaExecution: Sendable {
         self.points = points
         self.options = options
         self.journal = journal
-        self.masker = SecretMasker(names: saga.secrets, environment: options.environment)
+        self.masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
         self.books = Mutex(Books(state: initialState))
         var environment = ProcessInfo.processInfo.environment
-        for (name, value) in saga.env { environment[name] = value }
+        for (name, value) in saga.env {
+            // Templated like commands (`{{ vars.port }}`), but not quoted: no shell reads it.
+            environment[name] = (try? Template(value).substitute { reference in
+                if case .variable(let variable) = reference { saga.vars[variable] } else { nil }
+            }) ?? value
+        }
         for (name, value) in saga.vars { environment["BELAY_VAR_" + StepOutputFile.environmentSuffix(name)] = value }
         environment["BELAY_RUN_ID"] = folder.runID
         environment["BELAY_WORKSPACE"] = folder.workspace.path
@@ -111,7 +116,9 @@ final class SagaExecution: Sendable {
             started.playbook = saga.name
             started.workspace = folder.workspace.path
             started.onFailure = options.onFailure
-            started.vars = saga.vars.isEmpty ? nil : saga.vars
+            // Secret variables are never written down: a resume asks for them again.
+            let recordable = saga.recordableVars
+            started.vars = recordable.isEmpty ? nil : recordable
             started.source = saga.sourcePath
             started.pid = getpid()
             started.host = ProcessInfo.processInfo.hostName
@@ -317,6 +324,8 @@ final class SagaExecution: Sendable {
                 message: approval.message, timeout: approval.timeout, onTimeout: approval.onTimeout, context: context)
         }
         outcome.log = log
+        // The error reaches the outcome and the recap as well as the journal: masked here once.
+        outcome.error = masker.mask(outcome.error)
         // A step waiting for approval keeps its attempt open until a decision comes.
         if outcome.waiting { return outcome }
         var finished = event(.attemptFinished, phase: phase.id, step: step.id)
@@ -507,7 +516,7 @@ final class SagaExecution: Sendable {
     }
 
     static func appendLine(_ line: String, to path: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { return }
         defer { close(fd) }
         let text = line + "\n"

@@ -35,9 +35,9 @@ public struct SecretMasker: Sendable, Hashable {
     /// would garble logs and hide nothing worth hiding.
     static let shortestMaskedLine = 4
 
-    /// The values of the named environment variables in `environment`.
-    public init(names: [String], environment: [String: String]) {
-        self.init(values: names.compactMap { environment[$0] })
+    /// The values of the named environment variables in `environment`, and `values`.
+    public init(names: [String], environment: [String: String], values: [String] = []) {
+        self.init(values: names.compactMap { environment[$0] } + values)
     }
 
     public var isEmpty: Bool { secrets.isEmpty }

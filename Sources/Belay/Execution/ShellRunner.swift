@@ -58,7 +58,7 @@ enum ShellRunner {
     }
 
     static func run(_ command: ShellCommand) async -> ShellResult {
-        let fd = open(command.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(command.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else {
             return ShellResult(launchError: "cannot open the log \(command.logFile): \(String(cString: strerror(errno)))")
         }

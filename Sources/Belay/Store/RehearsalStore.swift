@@ -84,7 +84,7 @@ public struct RehearsalStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let target = url(sha256: record.playbookSHA256)
-        try (encoder.encode(record) + Data("\n".utf8)).write(to: target, options: .atomic)
+        try PrivateFiles.write(encoder.encode(record) + Data("\n".utf8), to: target)
         return target
     }
 }

@@ -21,6 +21,7 @@ public struct RunStores: Sendable {
     /// - Parameter points: rollback points to use instead of `.belay/git`.
     public static func local(workspace: URL, points: (any RollbackPoints)? = nil) throws(EngineError) -> RunStores {
         let workspace = workspace.standardizedFileURL
+        PrivateFiles.prepareStateFolder(of: workspace)
         let points: any RollbackPoints = if let points { points } else { try GitRollbackPoints.open(workspace: workspace) }
         return RunStores(
             journal: LocalRunJournal(workspace: workspace), points: points, locks: LocalRunLocks(workspace: workspace))

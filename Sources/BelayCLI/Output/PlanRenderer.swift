@@ -15,7 +15,7 @@ enum PlanRenderer {
         line("Plan for \(bold(playbook.name)) (\(file)): \(count(plan.phases.count, "phase")), \(count(steps, "step")). Nothing is run.")
         if let description = playbook.description { line(description) }
         if !playbook.vars.isEmpty {
-            line("vars: " + playbook.vars.map { "\($0.name)=\(ShellQuote.word($0.value))" }.joined(separator: " "))
+            line("vars: " + playbook.displayedVars.map { "\($0.name)=\(ShellQuote.word($0.value))" }.joined(separator: " "))
         }
         line()
         line("\(dim("rollback point")) start  \(dim(plan.points[0]))")
@@ -89,7 +89,7 @@ enum PlanRenderer {
         var object: [String: Any] = [
             "file": file,
             "name": playbook.name,
-            "vars": Dictionary(playbook.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
+            "vars": Dictionary(playbook.displayedVars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
             "points": plan.points,
             "phases": plan.phases.map { planned -> [String: Any] in
                 [

@@ -46,6 +46,7 @@ struct RehearseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (source, model) = try input.load()
+        try input.requireSecrets(of: model)
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let path = input.path
         let content = FileManager.default.contents(atPath: input.playbook) ?? Data(source.utf8)

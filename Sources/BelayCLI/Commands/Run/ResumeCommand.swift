@@ -48,6 +48,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: RunWorkspace
 
+    @OptionGroup var secrets: SecretVarInput
+
     @Flag(help: "Go on even if the playbook or the workspace changed since the run stopped.")
     var force = false
 
@@ -66,7 +68,8 @@ struct ResumeCommand: AsyncParsableCommand {
         var options = RunOptions(gateHandler: CLIGateSteps.handler)
         options.orphans = killOrphans ? .kill : .wait
         try await RunOperation.carry(json: json, workspace: workspaceURL, initial: state, options: options) { options in
-            let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
+            let saga = try RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: force, secrets: secrets.values)
             let engine = try Engine(workspace: workspaceURL)
             return try await engine.resume(runID, saga: saga, options: options, force: force)
         }

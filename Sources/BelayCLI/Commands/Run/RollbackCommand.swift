@@ -46,6 +46,8 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "Print what would be compensated and which files would change; change nothing.")
     var dryRun = false
 
+    @OptionGroup var secrets: SecretVarInput
+
     @Flag(help: "Go on even if files changed outside Belay or the playbook changed since the run started.")
     var force = false
 
@@ -64,8 +66,12 @@ struct RollbackCommand: AsyncParsableCommand {
         var playbookNote: String?
         let saga: Saga
         do {
-            saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force || dryRun)
-            if dryRun, !force, (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: false)) == nil {
+            saga = try RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: force || dryRun, secrets: secrets.values,
+                requireSecrets: !dryRun)
+            if dryRun, !force, (try? RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: false, requireSecrets: false)) == nil
+            {
                 playbookNote = "the playbook \(state.source ?? "") changed since the run started: the rollback will refuse without --force"
             }
         } catch {
