@@ -21,6 +21,13 @@ public struct Rehearsal: Sendable {
     public var observer: (@Sendable (JournalEvent) -> Void)?
     /// Keep the scratch copy (its path is in `Result.scratch`) instead of deleting it.
     public var keepScratch: Bool
+    /// The temporary folder that holds the scratch copy, chosen up front so a front end can remove
+    /// it on a signal (the rehearsal removes it on every other exit).
+    public let scratchRoot: URL
+    /// The scratch workspace, where the rehearsal's logs are.
+    public var scratch: URL {
+        scratchRoot.appendingPathComponent(workspace.lastPathComponent.isEmpty ? "workspace" : workspace.lastPathComponent)
+    }
 
     public init(
         saga: Saga, playbookPath: String, content: Data, workspace: URL,
@@ -32,6 +39,7 @@ public struct Rehearsal: Sendable {
         self.workspace = workspace.standardizedFileURL
         self.observer = observer
         self.keepScratch = keepScratch
+        self.scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("belay-rehearsal-\(UUID().uuidString)")
     }
 
     public struct Result: Sendable {
@@ -46,10 +54,10 @@ public struct Rehearsal: Sendable {
     public func run() async throws -> Result {
         let started = JournalClock.now()
         let digest = RehearsalStore.digest(content)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("belay-rehearsal-\(UUID().uuidString)")
-        let scratch = root.appendingPathComponent(workspace.lastPathComponent.isEmpty ? "workspace" : workspace.lastPathComponent)
+        let root = scratchRoot
+        let scratch = self.scratch
         defer { if !keepScratch { try? FileManager.default.removeItem(at: root) } }
-        try copyWorkspace(to: scratch)
+        let skipped = try copyWorkspace(to: scratch)
 
         let engine = try Engine(workspace: scratch)
         let points = engine.points
@@ -110,7 +118,7 @@ public struct Rehearsal: Sendable {
 
         let events = (try? engine.stores.journal.read(run: runID).events) ?? []
         var compensated: [String] = []
-        var notes: [String] = []
+        var notes: [String] = skipped.map { "not copied into the scratch workspace (not a file, folder or link): \($0)" }
         for event in events {
             let key = "\(event.phase ?? "")/\(event.step ?? "")"
             switch event.event {
@@ -141,14 +149,11 @@ public struct Rehearsal: Sendable {
         return Result(record: record, evidence: evidence, scratch: scratch)
     }
 
-    /// Copies every entry of the workspace but `.belay/`.
-    private func copyWorkspace(to scratch: URL) throws {
-        let manager = FileManager.default
+    /// Copies every entry of the workspace but `.belay/`; returns the special files left out.
+    private func copyWorkspace(to scratch: URL) throws -> [String] {
         do {
-            try manager.createDirectory(at: scratch, withIntermediateDirectories: true)
-            for name in try manager.contentsOfDirectory(atPath: workspace.path) where name != ".belay" {
-                try manager.copyItem(at: workspace.appendingPathComponent(name), to: scratch.appendingPathComponent(name))
-            }
+            try FileManager.default.createDirectory(at: scratchRoot, withIntermediateDirectories: true)
+            return try ScratchCopy.copy(from: workspace, to: scratch, skipping: [".belay"])
         } catch {
             throw EngineError(.workspace, .io(.scratchCopy, path: workspace.path, reason: error.localizedDescription))
         }
