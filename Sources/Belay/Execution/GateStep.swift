@@ -85,6 +85,12 @@ extension SagaExecution {
         guard let source = saga.source else { return nil }
         let store = RehearsalStore(workspace: folder.workspace)
         let digest = SHA256.hex(of: Data(source.utf8))
-        return { _ in store.evidence(sha256: digest) }
+        let (saga, playbook) = (saga, saga.sourcePath)
+        // Compared with the files as the run found them, so the run's own changes do not count; a
+        // resumed run (a new process) compares with the files as they are now.
+        if let atStart = filesAtStart.withLock({ $0 }) {
+            return { _ in store.record(sha256: digest)?.evidence(now: atStart) }
+        }
+        return { _ in store.evidence(sha256: digest, saga: saga, playbook: playbook) }
     }
 }

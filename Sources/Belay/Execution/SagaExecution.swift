@@ -30,6 +30,9 @@ final class SagaExecution: Sendable {
     private let liveValues = Mutex<[RunState.StepKey: String]>([:])
     /// Events that could not be journaled by `note` (their loss shows in the next append's failure).
     let journalProblems = Mutex<[String]>([])
+    /// The files a rehearsal of this playbook reaches, as they were when the run started (before its
+    /// own steps changed any): what a gate's `rehearsal: true` criterion compares a rehearsal with.
+    let filesAtStart = Mutex<ReachedFiles?>(nil)
 
     var runID: String { folder.runID }
 
@@ -132,6 +135,10 @@ final class SagaExecution: Sendable {
                 var takeover = event(.lockTakenOver)
                 takeover.note = "took over the lock left by \(previous), whose process is gone"
                 try record(takeover)
+            }
+            if saga.phases.contains(where: { $0.steps.contains { if case .gate = $0.run { true } else { false } } }) {
+                let roots = ReachedFiles.roots(of: saga, workspace: folder.workspace, playbook: saga.sourcePath)
+                filesAtStart.withLock { $0 = ReachedFiles.scan(roots: roots, workspace: folder.workspace) }
             }
             try await recordStartPoint()
         } catch {
