@@ -116,6 +116,8 @@ public struct PlaybookStep: Sendable, Hashable, Identifiable {
     public var compensate: String?
     /// A post-condition; when it fails the step has failed.
     public var verify: String?
+    /// Run when `run` times out or is interrupted, before compensation starts.
+    public var cancel: String?
     public var timeout: Duration?
     public var retry: RetryPolicy?
     /// When `false`, a failure is recorded as a warning and the run goes on.

@@ -218,6 +218,10 @@ struct PlaybookParser {
             step.verify = command
             source.templates.append(("verify", node))
         }
+        if let node = fields["cancel"], let command = nonEmptyString(node, "cancel") {
+            step.cancel = command
+            source.templates.append(("cancel", node))
+        }
         if let node = fields["timeout"] { step.timeout = positiveDuration(node, "timeout") }
         if let node = fields["retry"] { step.retry = retry(node, "retry", base: defaults.retry) }
         if let node = fields["critical"], let value = reader.bool(node, "critical") { step.critical = value }
@@ -250,7 +254,7 @@ struct PlaybookParser {
             }
         case let kind?:
             let what = kind == "gate" ? "a gate" : "an approval"
-            for key in ["compensate", "verify", "irreversible"] {
+            for key in ["compensate", "verify", "cancel", "irreversible"] {
                 guard let keyNode = fields.keyNode(key) else { continue }
                 reader.error(
                     "\(key) does not apply to \(what) step", at: keyNode,

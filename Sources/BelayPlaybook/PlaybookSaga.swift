@@ -35,5 +35,6 @@ extension Step {
             id: step.id, name: step.name, run: work, compensate: step.compensate.map(StepWork.shell),
             verify: step.verify.map(StepWork.shell), timeout: step.timeout, retry: step.retry,
             critical: step.critical, idempotent: step.idempotent)
+        self.cancel = step.cancel.map(StepWork.shell)
     }
 }

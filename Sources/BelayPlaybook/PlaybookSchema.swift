@@ -6,7 +6,7 @@ enum PlaybookSchema {
     static let retry = ["attempts", "delay", "backoff", "max_delay"]
     static let phase = ["id", "name", "needs", "parallel", "max_parallel", "steps"]
     static let step = [
-        "id", "name", "run", "gate", "approval", "compensate", "verify", "timeout", "retry", "critical",
+        "id", "name", "run", "gate", "approval", "compensate", "verify", "cancel", "timeout", "retry", "critical",
         "idempotent", "irreversible",
     ]
     static let gate = ["policy", "on_conditional"]

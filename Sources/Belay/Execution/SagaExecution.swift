@@ -249,6 +249,7 @@ final class SagaExecution: Sendable {
             if attempt > 1 { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - 1)) }
             last = await perform(
                 step.run, action: .run, step: step, phase: phase, attempt: attempt, input: nil, announced: attempt == 1)
+            if last.cut || options.interruption?.isKilling == true { await cancel(step, in: phase, attempt: attempt, outputs: last.outputs) }
             if last.succeeded, let verify = step.verify {
                 let check = await perform(
                     verify, action: .verify, step: step, phase: phase, attempt: attempt, input: last.value,
@@ -289,6 +290,9 @@ final class SagaExecution: Sendable {
         var log: String?
         /// An approval step that has no decision yet: the run ends `waiting_approval`.
         var waiting = false
+        /// The action was killed at its timeout (or by the operator's second signal): work it
+        /// started elsewhere may still go on, so the step's `cancel` runs.
+        var cut = false
         var succeeded: Bool { error == nil && !waiting }
     }
 
@@ -384,11 +388,14 @@ final class SagaExecution: Sendable {
             shell: shellPath, command: command, environment: environment,
             workingDirectory: folder.workspace.path,
             logFile: folder.workspace.appendingPathComponent(log).path,
-            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption,
+            timeout: timeout, killGrace: options.killGrace, masker: masker,
+            // A cancel runs because the operator insisted: it is not killed with the action it cleans up after.
+            interruption: context.action == .cancel ? nil : options.interruption,
             onSpawn: { [self] pid in recordProcess(pid, context: context, log: log) }))
         let produced = StepOutputFile.consume(outputFile)
         var outcome = ActionOutcome(outputs: produced)
         if !result.succeeded { outcome.error = result.failureDescription(timeout: timeout) }
+        outcome.cut = result.timedOut || (result.signal != nil && options.interruption?.isKilling == true)
         return (outcome, result.exitCode)
     }
 
@@ -403,6 +410,13 @@ final class SagaExecution: Sendable {
         spawned.processStart = identity.startTime
         spawned.log = log
         note(spawned)
+    }
+
+    /// Runs the step's `cancel` (if it has one) after its `run` was cut off, with the step's outputs
+    /// and variables, before anything else happens to the step (a retry, the compensation).
+    func cancel(_ step: Step, in phase: Phase, attempt: Int, outputs: [String: String]) async {
+        guard let cancel = step.cancel else { return }
+        _ = await perform(cancel, action: .cancel, step: step, phase: phase, attempt: attempt, input: nil, outputs: outputs)
     }
 
     private func performCode(

@@ -305,7 +305,7 @@ public struct RunState: Sendable, Hashable {
                 if event.action == .compensate {
                     $0.compensationAttempts = max($0.compensationAttempts, event.attempt ?? 1)
                     $0.compensationLog = event.log ?? $0.compensationLog
-                } else {
+                } else if event.action != .cancel {
                     if event.action == .run { $0.attempts = max($0.attempts, event.attempt ?? 1) }
                     $0.log = event.log ?? $0.log
                 }
