@@ -35,6 +35,8 @@ public struct Saga: Sendable {
     public var env: [String: String]
     /// Names of environment variables whose values are masked as `***` everywhere Belay writes.
     public var secrets: [String]
+    /// Names of variables (in `vars`) that are secret: masked everywhere, and never journaled.
+    public var secretVars: Set<String> = []
     /// The shell for shell actions (`<shell> -euo pipefail -c <command>`).
     public var shell: String
     /// Timeout for steps that set none.
@@ -74,6 +76,12 @@ public struct Saga: Sendable {
     }
 
     public func phase(_ id: String) -> Phase? { phases.first { $0.id == id } }
+
+    /// The variables that may be written down (journal, snapshots): every one but the secret ones.
+    public var recordableVars: [String: String] { vars.filter { !secretVars.contains($0.key) } }
+
+    /// The values of the secret variables.
+    public var secretValues: [String] { secretVars.compactMap { vars[$0] } }
 
     /// Phases in dependency order: a phase runs after everything it `needs` (by default, the
     /// previous phase), ties broken by declaration order.

@@ -33,6 +33,9 @@ public struct Step: Sendable, Identifiable {
     public var compensate: StepWork?
     /// A post-condition checked after `run`; a failing verify fails the attempt.
     public var verify: StepWork?
+    /// Run when `run` is timed out or interrupted, before any compensation: for work the killed
+    /// process leaves running elsewhere (a query still holding its locks in a database server).
+    public var cancel: StepWork?
     public var timeout: Duration?
     public var retry: RetryPolicy?
     /// When `false`, a failure is recorded as a warning and the run goes on.

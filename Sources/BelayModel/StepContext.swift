@@ -5,7 +5,7 @@ import Foundation
 public struct StepContext: Sendable {
     /// Which action of the step is running.
     public enum Action: String, Sendable, Hashable, Codable {
-        case run, verify, compensate
+        case run, verify, compensate, cancel
     }
 
     public let runID: String

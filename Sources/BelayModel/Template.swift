@@ -54,6 +54,16 @@ public struct Template: Sendable, Hashable {
     /// The command with each placeholder replaced by its shell-quoted value.
     /// - Throws: `TemplateError` naming the first placeholder that `resolve` cannot answer.
     public func render(_ resolve: (Reference) -> String?) throws(TemplateError) -> String {
+        try fill(resolve, quote: ShellQuote.word)
+    }
+
+    /// The text with each placeholder replaced by its value as is (for environment values, which no
+    /// shell parses).
+    public func substitute(_ resolve: (Reference) -> String?) throws(TemplateError) -> String {
+        try fill(resolve, quote: { $0 })
+    }
+
+    private func fill(_ resolve: (Reference) -> String?, quote: (String) -> String) throws(TemplateError) -> String {
         var out = ""
         for segment in segments {
             switch segment {
@@ -61,7 +71,7 @@ public struct Template: Sendable, Hashable {
                 out += literal
             case .placeholder(let reference, _):
                 guard let value = resolve(reference) else { throw TemplateError(placeholder: reference.description) }
-                out += ShellQuote.word(value)
+                out += quote(value)
             case .invalid(let text, _):
                 throw TemplateError(placeholder: text)
             }

@@ -54,10 +54,30 @@ public struct Playbook: Sendable, Hashable {
 public struct Variable: Sendable, Hashable {
     public var name: String
     public var value: String
+    /// Declared `{ secret: true }`: its value is masked as `***` wherever Belay writes, and never
+    /// journaled, so a resume in a new process needs it again (`BELAY_VAR_<NAME>` or an override).
+    public var secret: Bool
+    /// False for a secret declared without a value and given none (the run cannot start).
+    public var hasValue: Bool
 
-    public init(_ name: String, _ value: String) {
+    public init(_ name: String, _ value: String, secret: Bool = false, hasValue: Bool = true) {
         self.name = name
         self.value = value
+        self.secret = secret
+        self.hasValue = hasValue
+    }
+}
+
+extension Playbook {
+    /// Secret variables that have no value yet: the run needs them (from the environment or an override).
+    public var missingSecrets: [String] { vars.filter { $0.secret && !$0.hasValue }.map(\.name) }
+
+    /// The names of the secret variables.
+    public var secretVariables: [String] { vars.filter(\.secret).map(\.name) }
+
+    /// Variable values for display (plan, recaps): secret ones as `***`.
+    public var displayedVars: [Variable] {
+        vars.map { $0.secret ? Variable($0.name, "***", secret: true, hasValue: $0.hasValue) : $0 }
     }
 }
 
@@ -110,6 +130,8 @@ public struct PlaybookStep: Sendable, Hashable, Identifiable {
     public var compensate: String?
     /// A post-condition; when it fails the step has failed.
     public var verify: String?
+    /// Run when `run` times out or is interrupted, before compensation starts.
+    public var cancel: String?
     public var timeout: Duration?
     public var retry: RetryPolicy?
     /// When `false`, a failure is recorded as a warning and the run goes on.

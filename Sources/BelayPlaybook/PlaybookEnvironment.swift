@@ -35,6 +35,8 @@ public enum VariableOrigin: Sendable, Hashable {
     case file(String)
     /// A value given one at a time from outside (a front end's override).
     case override
+    /// A secret's value from the process environment, under this name (`BELAY_VAR_TOKEN`).
+    case processEnvironment(String)
 }
 
 /// What a playbook's values were resolved for.

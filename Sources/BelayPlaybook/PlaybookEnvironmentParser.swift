@@ -9,6 +9,8 @@ extension PlaybookParser {
         var key: String
         var value: String?
         var show: Bool
+        /// Declared `{ secret: true }`: masked everywhere, never journaled.
+        var secret: Bool
         var node: Node
     }
 
@@ -22,21 +24,25 @@ extension PlaybookParser {
         var entries: [VariableEntry] = []
         for (keyNode, valueNode) in mapping {
             guard let key = reader.string(keyNode, "a key of \(what)") else { continue }
-            let (value, show) = variableValue(valueNode, "\(what).\(key)")
-            entries.append(VariableEntry(key: key, value: value, show: show, node: keyNode))
+            let (value, show, secret) = variableValue(valueNode, "\(what).\(key)")
+            entries.append(VariableEntry(key: key, value: value, show: show, secret: secret, node: keyNode))
         }
         return entries
     }
 
-    /// One var's value: `1.2.0`, nothing, or `{ value: 1.2.0, show: true }`.
-    func variableValue(_ node: Node, _ what: String) -> (value: String?, show: Bool) {
-        if reader.isNull(node) { return (nil, false) }
-        guard case .mapping = node else { return (reader.string(node, what), false) }
-        guard let fields = reader.mapping(node, what, allowed: PlaybookSchema.variable) else { return (nil, false) }
+    /// One var's value: `1.2.0`, nothing, or `{ value: 1.2.0, show: true }` / `{ secret: true }`.
+    func variableValue(_ node: Node, _ what: String) -> (value: String?, show: Bool, secret: Bool) {
+        if reader.isNull(node) { return (nil, false, false) }
+        guard case .mapping = node else { return (reader.string(node, what), false, false) }
+        guard let fields = reader.mapping(node, what, allowed: PlaybookSchema.variable) else { return (nil, false, false) }
         var value: String?
         if let valueNode = fields["value"], !reader.isNull(valueNode) { value = reader.string(valueNode, "\(what).value") }
         let show = fields["show"].flatMap { reader.bool($0, "\(what).show") } ?? false
-        return (value, show)
+        let secret = fields["secret"].flatMap { reader.bool($0, "\(what).secret") } ?? false
+        if secret, show {
+            reader.error("\(what) is both secret and shown", at: node, hint: "a secret is never shown: drop show: true")
+        }
+        return (value, show, secret)
     }
 
     /// `environments:`, a mapping of environment names to their values.

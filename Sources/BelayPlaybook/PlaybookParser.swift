@@ -47,13 +47,34 @@ struct PlaybookParser {
                     byEnvironmentName[environmentName] = entry.key
                 }
                 variableNodes[entry.key] = entry.node
-                playbook.vars.append(Variable(entry.key, entry.value ?? ""))
-                if entry.value == nil { unsetVariables.insert(entry.key) }
+                playbook.vars.append(Variable(entry.key, entry.value ?? "", secret: entry.secret, hasValue: entry.value != nil))
+                // A secret with no default is given when running, never written down: not "unset".
+                if entry.value == nil, !entry.secret { unsetVariables.insert(entry.key) }
                 if entry.show { playbook.shownVars.append(entry.key) }
             }
         }
-        if let node = fields["secrets"] { playbook.secrets = secrets(node) }
-        if let node = fields["env"] { playbook.env = envEntries(node, "env") }
+        if let node = fields["secrets"] {
+            for (name, item) in reader.stringList(node, "secrets") ?? [] {
+                checkEnvironmentName(name, at: item, what: "secret")
+                let variable = playbook.vars.first {
+                    name == $0.name || name == Identifier.environmentName(ofVariable: $0.name)
+                }
+                if let variable {
+                    reader.error(
+                        "secrets: lists the variable '\(variable.name)'; secrets: names environment variables only",
+                        at: item,
+                        hint: "declare the variable secret instead: vars: { \(variable.name): { secret: true } } "
+                            + "(or { value: ..., secret: true } with a default)")
+                }
+                playbook.secrets.append(name)
+            }
+        }
+        if let node = fields["env"] {
+            playbook.env = envEntries(node, "env")
+            for entry in mapping(node, "env") {
+                checkEnvironmentTemplate(entry.value, of: entry.key, at: entry.node, variables: playbook.vars.map(\.name))
+            }
+        }
         var environmentSources: [EnvironmentSource] = []
         if let node = fields["environments"] {
             for (environment, source) in environments(node) {
@@ -245,6 +266,10 @@ struct PlaybookParser {
             step.verify = command
             source.templates.append(("verify", node))
         }
+        if let node = fields["cancel"], let command = nonEmptyString(node, "cancel") {
+            step.cancel = command
+            source.templates.append(("cancel", node))
+        }
         if let node = fields["timeout"] { step.timeout = positiveDuration(node, "timeout") }
         if let node = fields["retry"] { step.retry = retry(node, "retry", base: defaults.retry) }
         if let node = fields["critical"], let value = reader.bool(node, "critical") { step.critical = value }
@@ -277,7 +302,7 @@ struct PlaybookParser {
             }
         case let kind?:
             let what = kind == "gate" ? "a gate" : "an approval"
-            for key in ["compensate", "verify", "irreversible"] {
+            for key in ["compensate", "verify", "cancel", "irreversible"] {
                 guard let keyNode = fields.keyNode(key) else { continue }
                 reader.error(
                     "\(key) does not apply to \(what) step", at: keyNode,
@@ -400,6 +425,29 @@ struct PlaybookParser {
             return false
         }
         return true
+    }
+
+    /// `env:` values are templated like commands, with `{{ vars.NAME }}` only (no step has run when
+    /// the environment is built).
+    private func checkEnvironmentTemplate(_ value: String, of name: String, at node: Node, variables: [String]) {
+        let template = Template(value)
+        for (text, _) in template.invalidPlaceholders {
+            reader.error("malformed placeholder \(text) in env \(name)", at: node, hint: "write {{ vars.NAME }}")
+        }
+        for (reference, _) in template.references {
+            switch reference {
+            case .variable(let variable) where !variables.contains(variable):
+                reader.error(
+                    "unknown variable '\(variable)' in env \(name)", at: node,
+                    hint: Suggestion.hint(for: variable, among: variables) ?? "declare it under vars:")
+            case .variable:
+                break
+            case .stepOutput:
+                reader.error(
+                    "env \(name) refers to a step's output; env values may use {{ vars.NAME }} only", at: node,
+                    hint: "use $BELAY_OUT_<KEY> inside the step's command, or {{ steps.PHASE.STEP.KEY }} in the command")
+            }
+        }
     }
 
     func checkEnvironmentName(_ name: String, at node: Node, what: String) {

@@ -69,7 +69,7 @@ public struct PlaybookPlan: Sendable, Hashable {
     public init(playbook: Playbook, runID: String = "<run-id>", failAt: String? = nil) throws(PlanError) {
         self.playbook = playbook
         self.runID = runID
-        let values = Dictionary(playbook.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        let values = Dictionary(playbook.displayedVars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
         let order = playbook.executionOrder()
         let pointPrefix = "refs/belay/points/\(runID)/"
         points = [pointPrefix + "start"] + order.map { pointPrefix + $0.id }

@@ -23,6 +23,7 @@ extension Saga {
         self.shownVars = playbook.shownVars
         self.lockName = playbook.lockName
         self.notify = playbook.notify
+        self.secretVars = Set(playbook.secretVariables)
     }
 }
 
@@ -38,5 +39,6 @@ extension Step {
             id: step.id, name: step.name, run: work, compensate: step.compensate.map(StepWork.shell),
             verify: step.verify.map(StepWork.shell), timeout: step.timeout, retry: step.retry,
             critical: step.critical, idempotent: step.idempotent)
+        self.cancel = step.cancel.map(StepWork.shell)
     }
 }

@@ -4,12 +4,12 @@ enum PlaybookSchema {
     static let playbook = ["name", "description", "workspace", "store", "lock", "vars", "secrets", "env", "defaults", "notify", "phases", "environments"]
     static let environment = ["description", "vars", "env", "secrets", "lock"]
     /// A var written as a mapping: `version: { value: 1.2.0, show: true }`.
-    static let variable = ["value", "show"]
+    static let variable = ["value", "show", "secret"]
     static let defaults = ["timeout", "retry", "shell"]
     static let retry = ["attempts", "delay", "backoff", "max_delay"]
     static let phase = ["id", "name", "needs", "parallel", "max_parallel", "steps"]
     static let step = [
-        "id", "name", "run", "gate", "approval", "compensate", "verify", "timeout", "retry", "critical",
+        "id", "name", "run", "gate", "approval", "compensate", "verify", "cancel", "timeout", "retry", "critical",
         "idempotent", "irreversible",
     ]
     static let gate = ["policy", "on_conditional"]

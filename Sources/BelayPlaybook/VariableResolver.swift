@@ -35,6 +35,7 @@ struct VariableResolver {
         func set(_ name: String, _ value: String, _ origin: VariableOrigin) {
             guard let index = playbook.vars.firstIndex(where: { $0.name == name }) else { return }
             playbook.vars[index].value = value
+            playbook.vars[index].hasValue = true
             origins[name] = origin
         }
 
@@ -59,6 +60,10 @@ struct VariableResolver {
         for path in sources.files {
             for (name, value) in readVarsFile(path) { set(name, value, .file(path)) }
         }
+        for variable in draft.playbook.vars where variable.secret {
+            let name = Identifier.environmentName(ofVariable: variable.name)
+            if let value = sources.processEnvironment[name], !value.isEmpty { set(variable.name, value, .processEnvironment(name)) }
+        }
         for name in sources.overrides.keys.sorted() {
             guard declared.contains(name) else {
                 reader.error(
@@ -69,7 +74,8 @@ struct VariableResolver {
             set(name, sources.overrides[name] ?? "", .override)
         }
         // Once the environment choice is wrong, what it would have set is unknown: say that alone.
-        for variable in draft.playbook.vars where origins[variable.name] == nil && !choiceFailed {
+        // A secret given nowhere is refused when a run needs it, naming where to give it.
+        for variable in draft.playbook.vars where origins[variable.name] == nil && !choiceFailed && !variable.secret {
             let setters = environments(setting: variable.name)
             reader.error(
                 "variable '\(variable.name)' is set nowhere", at: draft.variableNodes[variable.name] ?? draft.varsAnchor,

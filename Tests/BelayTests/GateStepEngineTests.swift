@@ -34,7 +34,8 @@ import Testing
         let record = RehearsalRecord(
             playbook: "p.yml", name: "s", playbookSHA256: RehearsalStore.digest(Data(source.utf8)), result: "passed",
             run: "x", startedAt: JournalClock.now(), finishedAt: JournalClock.now(), startTree: nil, endTree: nil,
-            forward: "completed", compensated: [], failures: [], changedFiles: [], notes: [])
+            forward: "completed", compensated: [], failures: [], changedFiles: [], notes: [],
+            roots: ["."], files: ReachedFiles.scan(roots: ["."], workspace: directory.url).digests)
         try RehearsalStore(workspace: directory.url).save(record)
         let passed = try await engine.run(saga(source: source), options: RunOptions(runID: "r2"))
         #expect(passed.result == .completed)

@@ -86,7 +86,11 @@ public struct Engine: Sendable {
         do {
             try fileManager.createDirectory(at: folder.logs, withIntermediateDirectories: true)
             try fileManager.createDirectory(at: folder.scratch, withIntermediateDirectories: true)
-            if let source = saga.source { try Data(source.utf8).write(to: folder.playbook) }
+            // A secret's default in the file is masked in the snapshot, like everywhere Belay writes.
+            if let source = saga.source {
+                let masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
+                try PrivateFiles.write(Data(masker.mask(source).utf8), to: folder.playbook)
+            }
         } catch {
             throw EngineError(.workspace, .io(.runFolder, path: folder.url.path, reason: error.localizedDescription))
         }
@@ -109,8 +113,9 @@ public struct Engine: Sendable {
         if state.isFinished { throw EngineError(.notResumable, .runEnded(runID: runID, status: state.status)) }
         let crashed = state.status == .running || state.status == .compensating
         _ = try await repairPoints(runID, state: state, names: [state.rollbackTarget, PointName.start].compactMap { $0 })
-        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
+        try await execution.settleOrphans(for: .resume)
+        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }

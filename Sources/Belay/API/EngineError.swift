@@ -84,6 +84,11 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A rollback point could not be recorded, read or restored.
         case checkpoint(action: String, underlying: String)
         case missingPoints(runID: String, names: [String])
+        /// A step's process group outlived the Belay process that started it and still runs; the
+        /// operator stopped waiting for it, so nothing was decided about the step.
+        case orphanRunning(runID: String, step: RunState.StepKey, group: Int32, operation: Operation)
+        /// Secret variables are never journaled; these have no value in this process.
+        case missingSecrets(runID: String, names: [String])
     }
 
     /// The files of Belay's state, named for messages.
@@ -220,6 +225,14 @@ extension EngineError.Problem: CustomStringConvertible {
             "cannot \(action): \(underlying)"
         case .missingPoints(let id, let names):
             "the rollback points \(names.joined(separator: " and ")) of run \(id) are missing from .belay/git"
+        case .missingSecrets(let id, let names):
+            "run \(id) needs the secret variable\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) again "
+                + "(secret values are never written down); set "
+                + names.map { "BELAY_VAR_" + $0.uppercased().replacing("-", with: "_") }.joined(separator: ", ")
+                + " in the environment"
+        case .orphanRunning(let id, let step, let group, let operation):
+            "stopped waiting: process group \(group) of \(step) (run \(id)) is still running; "
+                + "\(operation.rawValue) decided nothing about the step"
         }
     }
 }

@@ -28,6 +28,9 @@ public struct RunOptions: Sendable {
     public var phases: PhaseSelection = .all
     /// The operator's stop request (signals): pause after the steps in flight, or kill them.
     public var interruption: RunInterruption?
+    /// What `resume` and `rollback` do with a step's process group that outlived the Belay process
+    /// that started it: wait for it (bounded by the step's timeout), or terminate it.
+    public var orphans: OrphanPolicy = .wait
 
     public init(
         runID: String? = nil, onFailure: FailurePolicy = .compensate,

@@ -24,13 +24,14 @@ extension SagaExecution {
             return ActionOutcome(error: "gate \(gate.policy): \(error)")
         }
         let base = gateReportBase(phase: context.phase, step: context.step)
-        let text = report.render(.text)
+        // Evidence (a JUnit failure message) may quote a secret: reports are masked like logs.
+        let text = masker.mask(report.render(.text))
         do {
             let workspace = folder.workspace
             try FileManager.default.createDirectory(
                 at: workspace.appendingPathComponent(base).deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(report.render(.json).utf8).write(to: workspace.appendingPathComponent(base + ".json"))
-            try Data(text.utf8).write(to: workspace.appendingPathComponent(base + ".txt"))
+            try PrivateFiles.write(Data(masker.mask(report.render(.json)).utf8), to: workspace.appendingPathComponent(base + ".json"))
+            try PrivateFiles.write(Data(text.utf8), to: workspace.appendingPathComponent(base + ".txt"))
         } catch {
             return ActionOutcome(error: "cannot write the gate report \(base).json: \(error.localizedDescription)")
         }
@@ -84,6 +85,12 @@ extension SagaExecution {
         guard let source = saga.source else { return nil }
         let store = RehearsalStore(workspace: folder.workspace)
         let digest = SHA256.hex(of: Data(source.utf8))
-        return { _ in store.evidence(sha256: digest) }
+        let (saga, playbook) = (saga, saga.sourcePath)
+        // Compared with the files as the run found them, so the run's own changes do not count; a
+        // resumed run (a new process) compares with the files as they are now.
+        if let atStart = filesAtStart.withLock({ $0 }) {
+            return { _ in store.record(sha256: digest)?.evidence(now: atStart) }
+        }
+        return { _ in store.evidence(sha256: digest, saga: saga, playbook: playbook) }
     }
 }

@@ -21,6 +21,19 @@ public struct Rehearsal: Sendable {
     public var observer: (@Sendable (JournalEvent) -> Void)?
     /// Keep the scratch copy (its path is in `Result.scratch`) instead of deleting it.
     public var keepScratch: Bool
+    /// The temporary folder that holds the scratch copy, chosen up front so a front end can remove
+    /// it on a signal (the rehearsal removes it on every other exit).
+    public let scratchRoot: URL
+    /// What the rehearsal copies and records, relative to the workspace: the workspace, the
+    /// playbook's folder and every folder the commands reach going up (`../bin`).
+    public let roots: [String]
+    /// The scratch workspace, where the rehearsal's logs are: as deep in the scratch folder as the
+    /// farthest root goes up, so `../bin/x.sh` finds its copy.
+    public var scratch: URL {
+        let ancestors = workspace.pathComponents.dropLast().suffix(ReachedFiles.depth(of: roots))
+        let name = workspace.lastPathComponent.isEmpty ? "workspace" : workspace.lastPathComponent
+        return (ancestors + [name]).reduce(scratchRoot) { $0.appendingPathComponent($1) }
+    }
 
     public init(
         saga: Saga, playbookPath: String, content: Data, workspace: URL,
@@ -32,6 +45,8 @@ public struct Rehearsal: Sendable {
         self.workspace = workspace.standardizedFileURL
         self.observer = observer
         self.keepScratch = keepScratch
+        self.roots = ReachedFiles.roots(of: saga, workspace: self.workspace, playbook: playbookPath)
+        self.scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("belay-rehearsal-\(UUID().uuidString)")
     }
 
     public struct Result: Sendable {
@@ -46,10 +61,12 @@ public struct Rehearsal: Sendable {
     public func run() async throws -> Result {
         let started = JournalClock.now()
         let digest = RehearsalStore.digest(content)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("belay-rehearsal-\(UUID().uuidString)")
-        let scratch = root.appendingPathComponent(workspace.lastPathComponent.isEmpty ? "workspace" : workspace.lastPathComponent)
+        let root = scratchRoot
+        let scratch = self.scratch
         defer { if !keepScratch { try? FileManager.default.removeItem(at: root) } }
-        try copyWorkspace(to: scratch)
+        // What the rehearsal proves something about, read before it runs.
+        let reached = ReachedFiles.scan(roots: roots, workspace: workspace)
+        let skipped = try copyWorkspace(to: scratch)
 
         let engine = try Engine(workspace: scratch)
         let points = engine.points
@@ -110,7 +127,7 @@ public struct Rehearsal: Sendable {
 
         let events = (try? engine.stores.journal.read(run: runID).events) ?? []
         var compensated: [String] = []
-        var notes: [String] = []
+        var notes: [String] = skipped.map { "not copied into the scratch workspace (not a file, folder or link): \($0)" }
         for event in events {
             let key = "\(event.phase ?? "")/\(event.step ?? "")"
             switch event.event {
@@ -126,7 +143,10 @@ public struct Rehearsal: Sendable {
             playbook: playbookPath, name: saga.name, playbookSHA256: digest,
             result: failures.isEmpty ? "passed" : "failed", run: runID, startedAt: started,
             finishedAt: JournalClock.now(), startTree: startTree, endTree: endTree, forward: forward,
-            compensated: compensated, failures: failures, changedFiles: changed, notes: notes)
+            compensated: compensated, failures: failures, changedFiles: changed, notes: notes,
+            roots: roots, files: reached.digests,
+            vars: saga.vars.isEmpty ? nil : saga.vars.merging(
+                saga.secretVars.map { ($0, SecretMasker.mask) }) { _, masked in masked })
         let rehearsals = RehearsalStore(workspace: workspace)
         let evidence: URL
         do {
@@ -141,14 +161,29 @@ public struct Rehearsal: Sendable {
         return Result(record: record, evidence: evidence, scratch: scratch)
     }
 
-    /// Copies every entry of the workspace but `.belay/`.
-    private func copyWorkspace(to scratch: URL) throws {
-        let manager = FileManager.default
+    /// Copies every entry of the workspace but `.belay/`; returns the special files left out.
+    private func copyWorkspace(to scratch: URL) throws -> [String] {
         do {
-            try manager.createDirectory(at: scratch, withIntermediateDirectories: true)
-            for name in try manager.contentsOfDirectory(atPath: workspace.path) where name != ".belay" {
-                try manager.copyItem(at: workspace.appendingPathComponent(name), to: scratch.appendingPathComponent(name))
+            try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var skipped = try ScratchCopy.copy(from: workspace, to: scratch, skipping: [".belay"])
+            // Folders beside the workspace that commands reach (`../bin`) go to the same place beside the copy.
+            for root in roots where root.hasPrefix("..") {
+                let source = workspace.appendingPathComponent(root).standardizedFileURL
+                let target = scratch.appendingPathComponent(root).standardizedFileURL
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) else { continue }
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if isFolder.boolValue {
+                    // An ancestor of the workspace (`..`): everything but the workspace, copied already.
+                    let ups = root.split(separator: "/").count
+                    let inside = root.split(separator: "/").allSatisfy { $0 == ".." }
+                        ? [workspace.pathComponents[workspace.pathComponents.count - ups]] : []
+                    skipped += try ScratchCopy.copy(from: source, to: target, skipping: Set([".belay"] + inside))
+                } else if !FileManager.default.fileExists(atPath: target.path) {
+                    try FileManager.default.copyItem(at: source, to: target)
+                }
             }
+            return skipped
         } catch {
             throw EngineError(.workspace, .io(.scratchCopy, path: workspace.path, reason: error.localizedDescription))
         }

@@ -99,8 +99,9 @@ extension Engine {
         if plan.nothingToDo {
             throw EngineError(.refused, .nothingToRollBack(reason: plan.nothingToDoReason ?? "nothing to do"))
         }
-        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .rollback)
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
+        try await execution.settleOrphans(for: .rollback)
+        let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .rollback)
         var note = "rollback to \(target) asked while the run was \(state.status.rawValue)"
         if let previous = lock.tookOverFrom { note += "; took over the lock left by \(previous)" }
         if let driftNote = drift.note { note += "; \(driftNote)" }

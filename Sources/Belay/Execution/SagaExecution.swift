@@ -33,6 +33,9 @@ final class SagaExecution: Sendable {
     /// Why the store stopped taking this run's events (unreachable, or the lock passed to another
     /// holder): from then on the run acts no more and ends paused, for `resume` to carry on.
     let storeLost = Mutex<String?>(nil)
+    /// The files a rehearsal of this playbook reaches, as they were when the run started (before its
+    /// own steps changed any): what a gate's `rehearsal: true` criterion compares a rehearsal with.
+    let filesAtStart = Mutex<ReachedFiles?>(nil)
 
     var runID: String { folder.runID }
 
@@ -46,10 +49,15 @@ final class SagaExecution: Sendable {
         self.points = points
         self.options = options
         self.journal = journal
-        self.masker = SecretMasker(names: saga.secrets, environment: options.environment)
+        self.masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
         self.books = Mutex(Books(state: initialState))
         var environment = ProcessInfo.processInfo.environment
-        for (name, value) in saga.env { environment[name] = value }
+        for (name, value) in saga.env {
+            // Templated like commands (`{{ vars.port }}`), but not quoted: no shell reads it.
+            environment[name] = (try? Template(value).substitute { reference in
+                if case .variable(let variable) = reference { saga.vars[variable] } else { nil }
+            }) ?? value
+        }
         for (name, value) in saga.vars { environment["BELAY_VAR_" + StepOutputFile.environmentSuffix(name)] = value }
         environment["BELAY_RUN_ID"] = folder.runID
         environment["BELAY_WORKSPACE"] = folder.workspace.path
@@ -118,7 +126,9 @@ final class SagaExecution: Sendable {
             started.playbook = saga.name
             started.workspace = folder.workspace.path
             started.onFailure = options.onFailure
-            started.vars = saga.vars.isEmpty ? nil : saga.vars
+            // Secret variables are never written down: a resume asks for them again.
+            let recordable = saga.recordableVars
+            started.vars = recordable.isEmpty ? nil : recordable
             started.source = saga.sourcePath
             started.environment = saga.environment
             started.lock = saga.lockName
@@ -136,6 +146,10 @@ final class SagaExecution: Sendable {
                 var takeover = event(.lockTakenOver)
                 takeover.note = "took over the lock left by \(previous), whose process is gone"
                 try record(takeover)
+            }
+            if saga.phases.contains(where: { $0.steps.contains { if case .gate = $0.run { true } else { false } } }) {
+                let roots = ReachedFiles.roots(of: saga, workspace: folder.workspace, playbook: saga.sourcePath)
+                filesAtStart.withLock { $0 = ReachedFiles.scan(roots: roots, workspace: folder.workspace) }
             }
             try await recordStartPoint()
         } catch {
@@ -246,6 +260,7 @@ final class SagaExecution: Sendable {
             if attempt > 1 { try? await Task.sleep(for: policy.delay(afterAttempt: attempt - 1)) }
             last = await perform(
                 step.run, action: .run, step: step, phase: phase, attempt: attempt, input: nil, announced: attempt == 1)
+            if last.cut || options.interruption?.isKilling == true { await cancel(step, in: phase, attempt: attempt, outputs: last.outputs) }
             if last.succeeded, let verify = step.verify {
                 let check = await perform(
                     verify, action: .verify, step: step, phase: phase, attempt: attempt, input: last.value,
@@ -286,6 +301,9 @@ final class SagaExecution: Sendable {
         var log: String?
         /// An approval step that has no decision yet: the run ends `waiting_approval`.
         var waiting = false
+        /// The action was killed at its timeout (or by the operator's second signal): work it
+        /// started elsewhere may still go on, so the step's `cancel` runs.
+        var cut = false
         var succeeded: Bool { error == nil && !waiting }
     }
 
@@ -328,6 +346,8 @@ final class SagaExecution: Sendable {
                 message: approval.message, timeout: approval.timeout, onTimeout: approval.onTimeout, context: context)
         }
         outcome.log = log
+        // The error reaches the outcome and the recap as well as the journal: masked here once.
+        outcome.error = masker.mask(outcome.error)
         // A step waiting for approval keeps its attempt open until a decision comes.
         if outcome.waiting { return outcome }
         var finished = event(.attemptFinished, phase: phase.id, step: step.id)
@@ -379,7 +399,10 @@ final class SagaExecution: Sendable {
             shell: shellPath, command: command, environment: environment,
             workingDirectory: folder.workspace.path,
             logFile: folder.workspace.appendingPathComponent(log).path,
-            timeout: timeout, killGrace: options.killGrace, masker: masker, interruption: options.interruption))
+            timeout: timeout, killGrace: options.killGrace, masker: masker,
+            // A cancel runs because the operator insisted: it is not killed with the action it cleans up after.
+            interruption: context.action == .cancel ? nil : options.interruption,
+            onSpawn: { [self] pid in recordProcess(pid, context: context, log: log) }))
         let produced = StepOutputFile.consume(outputFile)
         var outcome = ActionOutcome(outputs: produced.outputs)
         let problems = [
@@ -387,7 +410,28 @@ final class SagaExecution: Sendable {
             produced.problem.map { "$BELAY_OUTPUT: \($0)" },
         ].compactMap(\.self)
         if !problems.isEmpty { outcome.error = problems.joined(separator: "; ") }
+        outcome.cut = result.timedOut || (result.signal != nil && options.interruption?.isKilling == true)
         return (outcome, result.exitCode)
+    }
+
+    /// Journals the spawned process group, so a Belay process that comes after a crash can find it
+    /// still running and wait for it (or end it) before deciding anything about the step.
+    private func recordProcess(_ pid: pid_t, context: StepContext, log: String) {
+        let identity = ProcessGroupIdentity.of(leader: pid)
+        var spawned = event(.processStarted, phase: context.phase, step: context.step)
+        spawned.action = context.action
+        spawned.attempt = context.attempt
+        spawned.processGroup = identity.group
+        spawned.processStart = identity.startTime
+        spawned.log = log
+        note(spawned)
+    }
+
+    /// Runs the step's `cancel` (if it has one) after its `run` was cut off, with the step's outputs
+    /// and variables, before anything else happens to the step (a retry, the compensation).
+    func cancel(_ step: Step, in phase: Phase, attempt: Int, outputs: [String: String]) async {
+        guard let cancel = step.cancel else { return }
+        _ = await perform(cancel, action: .cancel, step: step, phase: phase, attempt: attempt, input: nil, outputs: outputs)
     }
 
     private func performCode(
@@ -512,7 +556,7 @@ final class SagaExecution: Sendable {
     }
 
     static func appendLine(_ line: String, to path: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { return }
         defer { close(fd) }
         let text = line + "\n"

@@ -1,9 +1,12 @@
 /// Replaces secret values with `***` in everything Belay writes: logs, journal, terminal.
 ///
-/// Longer secrets are replaced first, so a secret that contains another is masked whole.
+/// One pass of an Aho–Corasick automaton over the bytes finds every secret at once, in time linear in
+/// the text whatever the number of secrets. Overlapping or touching occurrences are masked as one, so
+/// a secret that contains another is masked whole.
 public struct SecretMasker: Sendable, Hashable {
     public static let mask = "***"
     private let secrets: [String]
+    private let automaton: SecretAutomaton?
 
     /// `values` are the secrets' values; empty ones are ignored (they would match everywhere).
     ///
@@ -18,27 +21,34 @@ public struct SecretMasker: Sendable, Hashable {
                 all.insert(String(line))
             }
         }
-        secrets = all.sorted { $0.count > $1.count }
+        secrets = all.sorted()
+        automaton = all.isEmpty ? nil : SecretAutomaton(secrets: secrets.map { Array($0.utf8) })
     }
+
+    public static func == (lhs: SecretMasker, rhs: SecretMasker) -> Bool { lhs.secrets == rhs.secrets }
+    public func hash(into hasher: inout Hasher) { hasher.combine(secrets) }
+
+    /// A stream that masks a step's output as it arrives; nil when there is nothing to mask.
+    func stream() -> MaskingStream? { automaton.map { MaskingStream(automaton: $0, mask: Self.mask) } }
 
     /// Lines of a multi-line secret shorter than this are left alone: masking `}` or `--` everywhere
     /// would garble logs and hide nothing worth hiding.
     static let shortestMaskedLine = 4
 
-    /// The values of the named environment variables in `environment`.
-    public init(names: [String], environment: [String: String]) {
-        self.init(values: names.compactMap { environment[$0] })
+    /// The values of the named environment variables in `environment`, and `values`.
+    public init(names: [String], environment: [String: String], values: [String] = []) {
+        self.init(values: names.compactMap { environment[$0] } + values)
     }
 
     public var isEmpty: Bool { secrets.isEmpty }
 
     public func mask(_ text: String) -> String {
-        guard !secrets.isEmpty else { return text }
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacing(secret, with: Self.mask)
-        }
-        return text
+        guard var stream = stream() else { return text }
+        var bytes = Array(text.utf8)
+        var masked = bytes.withUnsafeBytes { stream.feed($0) }
+        masked += stream.finish()
+        bytes = masked
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func mask(_ text: String?) -> String? { text.map { mask($0) } }

@@ -25,6 +25,8 @@ struct ShellCommand: Sendable {
     var masker: SecretMasker
     /// Told about the process group, so an operator's second signal can kill it.
     var interruption: RunInterruption? = nil
+    /// Told the process id (its group's id) once spawned, to journal it before anything else.
+    var onSpawn: (@Sendable (pid_t) -> Void)? = nil
 }
 
 /// How a shell command ended.
@@ -56,56 +58,62 @@ enum ShellRunner {
     }
 
     static func run(_ command: ShellCommand) async -> ShellResult {
-        let fd = open(command.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(command.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else {
             return ShellResult(launchError: "cannot open the log \(command.logFile): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
 
+        guard let gate = SpawnGate() else {
+            return ShellResult(launchError: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
         var options = PlatformOptions()
         options.processGroupID = 0  // its own group, so a timeout can kill every process it started
         let configuration = Configuration(
             executable: .path(FilePath(command.shell)),
-            arguments: ["-euo", "pipefail", "-c", command.command],
+            arguments: Arguments(SpawnGate.arguments(shell: command.shell, command: command.command)),
             environment: .custom(command.environment),
             workingDirectory: FilePath(command.workingDirectory),
             platformOptions: options
         )
         let processGroup = ProcessGroupBox()
         let masker = command.masker
+        let input = FileDescriptorInput.fileDescriptor(FileDescriptor(rawValue: gate.readEnd), closeAfterSpawningProcess: true)
+        /// Journals the process group, then lets the process go on.
+        @Sendable func spawned(_ pid: pid_t) {
+            processGroup.set(pid)
+            command.interruption?.register(group: pid)
+            command.onSpawn?(pid)
+            gate.open()
+        }
 
         return await withTaskGroup(of: Event.self) { group in
             group.addTask {
                 do {
-                    if masker.isEmpty {
+                    guard var stream = masker.stream() else {
                         // Nothing to mask: the process writes straight into its log, no pipe to pump.
                         let result = try await Subprocess.run(
-                            configuration, input: .none,
+                            configuration, input: input,
                             output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
                             error: .combinedWithOutput
                         ) { execution in
-                            processGroup.set(execution.processIdentifier.value)
-                            command.interruption?.register(group: execution.processIdentifier.value)
+                            spawned(execution.processIdentifier.value)
                         }
                         return .finished(result.terminationStatus)
                     }
                     let result = try await Subprocess.run(
-                        configuration, input: .none, output: .sequence, error: .combinedWithOutput
+                        configuration, input: input, output: .sequence, error: .combinedWithOutput
                     ) { execution in
-                        processGroup.set(execution.processIdentifier.value)
-                        command.interruption?.register(group: execution.processIdentifier.value)
-                        var pending: [UInt8] = []
+                        spawned(execution.processIdentifier.value)
+                        // Masked as it arrives, in one pass, holding back only a possible secret's start.
                         for try await buffer in execution.standardOutput {
-                            buffer.withUnsafeBytes { pending.append(contentsOf: $0) }
-                            if let lastNewline = pending.lastIndex(of: 0x0A) {
-                                writeMasked(pending[...lastNewline], to: fd, masker: masker)
-                                pending.removeSubrange(...lastNewline)
-                            }
+                            writeAll(buffer.withUnsafeBytes { stream.feed($0) }, to: fd)
                         }
-                        if !pending.isEmpty { writeMasked(pending[...], to: fd, masker: masker) }
+                        writeAll(stream.finish(), to: fd)
                     }
                     return .finished(result.terminationStatus)
                 } catch {
+                    if processGroup.get() == 0 { gate.abandon() }
                     return .launchFailed("cannot run \(command.shell): \(error)")
                 }
             }
@@ -154,12 +162,10 @@ enum ShellRunner {
         kill(-group, SIGKILL)
     }
 
-    private static func writeMasked(_ bytes: ArraySlice<UInt8>, to fd: Int32, masker: SecretMasker) {
-        let text = masker.mask(String(decoding: bytes, as: UTF8.self))
-        var data = Array(text.utf8)
+    private static func writeAll(_ data: [UInt8], to fd: Int32) {
         var offset = 0
         while offset < data.count {
-            let written = data.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written <= 0 {
                 if written < 0 && errno == EINTR { continue }
                 return

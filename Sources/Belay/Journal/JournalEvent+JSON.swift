@@ -33,6 +33,8 @@ extension JournalEvent {
         add(.step, step)
         add(.action, action?.rawValue)
         add(.attempt, attempt.map(Int64.init))
+        add(.processGroup, processGroup.map(Int64.init))
+        add(.processStart, processStart)
         add(.exitCode, exitCode.map(Int64.init))
         add(.durationMs, durationMs)
         if let outputs {

@@ -18,6 +18,14 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case phaseSkipped = "phase_skipped"
         case stepStarted = "step_started"
         case attemptStarted = "attempt_started"
+        /// A shell action's process was spawned: its process group and the group leader's start time,
+        /// so a later Belay process can tell whether it outlived the one that started it.
+        case processStarted = "process_started"
+        /// A process group of a step outlived the Belay process that started it; Belay waits for it
+        /// (until `deadline`, if the step has a timeout) before deciding anything about the step.
+        case orphanFound = "orphan_found"
+        /// That process group is gone: it ended by itself, or was terminated (`note` says which).
+        case orphanEnded = "orphan_ended"
         case attemptFinished = "attempt_finished"
         case stepSucceeded = "step_succeeded"
         case stepFailed = "step_failed"
@@ -132,6 +140,11 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// On a `checkpoint_recorded` of the workspace before a restore overwrote it: `kind path` of each
     /// file the commit keeps (those that differed from the run's previous commit).
     public var preserved: [String]?
+    /// On `process_started`, `orphan_found`, `orphan_ended`: the action's process group id.
+    public var processGroup: Int32?
+    /// On `process_started`: the group leader's start time (clock ticks since boot), so a reused pid
+    /// is never taken for the step's process.
+    public var processStart: Int64?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -151,6 +164,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case outcomeUnknown = "outcome_unknown"
         case environment, lock, shown
         case preserved
+        case processGroup = "process_group"
+        case processStart = "process_start"
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

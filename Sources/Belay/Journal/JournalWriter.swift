@@ -20,7 +20,7 @@ final class JournalWriter: JournalAppender {
     /// Opens (or creates) the journal for appending; `lastSeq` continues the numbering of an existing journal.
     init(url: URL, lastSeq: Int = 0, failpoint: Failpoint? = Failpoint.fromEnvironment) throws(EngineError) {
         self.url = url
-        let fd = open(url.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(url.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else {
             throw EngineError(.journal, .io(.journal, path: url.path, reason: String(cString: strerror(errno))))
         }

@@ -183,6 +183,9 @@ public struct RunState: Sendable, Hashable {
     public var warnings: [String] = []
     /// The approval step waiting for a decision, if any.
     public var waitingApproval: StepKey?
+    /// Shell actions whose process was spawned and whose attempt has no recorded end: a crash may
+    /// have left their process group running (RunState+Processes.swift).
+    public var openProcesses: [OpenProcess] = []
 
     public init() {}
 
@@ -318,13 +321,16 @@ public struct RunState: Sendable, Hashable {
                 if event.action == .compensate {
                     $0.compensationAttempts = max($0.compensationAttempts, event.attempt ?? 1)
                     $0.compensationLog = event.log ?? $0.compensationLog
-                } else {
+                } else if event.action != .cancel {
                     if event.action == .run { $0.attempts = max($0.attempts, event.attempt ?? 1) }
                     $0.log = event.log ?? $0.log
                 }
             }
+        case .processStarted, .orphanFound, .orphanEnded:
+            applyProcessEvent(event)
         case .attemptFinished:
             guard let key = key(event) else { break }
+            closeProcess(of: key, action: event.action, attempt: event.attempt)
             updateStep(key) {
                 if event.action != .compensate, let outputs = event.outputs {
                     $0.outputs.merge(outputs) { _, new in new }
@@ -434,7 +440,7 @@ public struct RunState: Sendable, Hashable {
         settleApproval(after: event)
     }
 
-    private func key(_ event: JournalEvent) -> StepKey? {
+    func key(_ event: JournalEvent) -> StepKey? {
         guard let phase = event.phase, let step = event.step else { return nil }
         return StepKey(phase: phase, step: step)
     }

@@ -28,6 +28,13 @@ public struct RehearsalRecord: Sendable, Hashable, Codable {
     public var changedFiles: [String]
     /// Gate decisions and automatic approvals along the way.
     public var notes: [String]
+    /// The folders the rehearsal copied (relative to the workspace) and every file in them with the
+    /// SHA-256 of its content: a gate counts the rehearsal only while they are unchanged. Nil in
+    /// records of older versions, which then never count.
+    public var roots: [String]?
+    public var files: [String: String]?
+    /// The variables it ran with (secret ones as `***`).
+    public var vars: [String: String]?
 
     public var succeeded: Bool { result == "passed" }
 
@@ -41,14 +48,25 @@ public struct RehearsalRecord: Sendable, Hashable, Codable {
         case endTree = "end_tree"
         case forward, compensated, failures
         case changedFiles = "changed_files"
-        case notes
+        case notes, roots, files, vars
     }
 
-    /// What a gate's `rehearsal: true` criterion needs to know.
-    public var evidence: RehearsalEvidence {
-        RehearsalEvidence(
+    /// What a gate's `rehearsal: true` criterion needs to know, given the files as they are now.
+    public func evidence(now current: ReachedFiles?) -> RehearsalEvidence {
+        var stale: String?
+        if let current {
+            if let files {
+                let changes = current.changes(since: files)
+                if let first = changes.first {
+                    stale = first + (changes.count > 1 ? " (and \(changes.count - 1) more)" : "")
+                }
+            } else {
+                stale = "it recorded no file contents (an older Belay), so what it proved is unknown"
+            }
+        }
+        return RehearsalEvidence(
             succeeded: succeeded, runID: run, finishedAt: JournalClock.parse(finishedAt),
-            detail: failures.first)
+            detail: failures.first, stale: stale, vars: vars)
     }
 }
 
@@ -70,11 +88,16 @@ public struct RehearsalStore: Sendable {
         return try? JSONDecoder().decode(RehearsalRecord.self, from: data)
     }
 
-    /// The last rehearsal of exactly this content, or nil (the criterion's evidence is then missing).
-    public func evidence(sha256: String) -> RehearsalEvidence? { record(sha256: sha256)?.evidence }
+    /// The last rehearsal of exactly this playbook content, or nil (the criterion's evidence is then
+    /// missing), judged against the files it reached as they are now.
+    public func evidence(sha256: String, saga: Saga?, playbook: String?) -> RehearsalEvidence? {
+        guard let record = record(sha256: sha256) else { return nil }
+        let roots = record.roots ?? saga.map { ReachedFiles.roots(of: $0, workspace: workspace, playbook: playbook) } ?? ["."]
+        return record.evidence(now: ReachedFiles.scan(roots: roots, workspace: workspace))
+    }
 
-    public func evidence(playbookContent content: Data) -> RehearsalEvidence? {
-        evidence(sha256: Self.digest(content))
+    public func evidence(playbookContent content: Data, saga: Saga?, playbook: String?) -> RehearsalEvidence? {
+        evidence(sha256: Self.digest(content), saga: saga, playbook: playbook)
     }
 
     /// Writes the record (replacing an older rehearsal of the same content) and returns its file.
@@ -84,7 +107,7 @@ public struct RehearsalStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let target = url(sha256: record.playbookSHA256)
-        try (encoder.encode(record) + Data("\n".utf8)).write(to: target, options: .atomic)
+        try PrivateFiles.write(encoder.encode(record) + Data("\n".utf8), to: target)
         return target
     }
 }

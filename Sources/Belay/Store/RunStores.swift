@@ -24,6 +24,7 @@ public struct RunStores: Sendable {
     public static func local(workspace: URL, points: (any RollbackPoints)? = nil) throws(EngineError) -> RunStores {
         let workspace = workspace.standardizedFileURL
         try WorkspaceCheck.check(workspace)
+        PrivateFiles.prepareStateFolder(of: workspace)
         let points: any RollbackPoints = if let points { points } else { try GitRollbackPoints.open(workspace: workspace) }
         return RunStores(
             journal: LocalRunJournal(workspace: workspace), points: points, locks: LocalRunLocks(workspace: workspace))

@@ -66,7 +66,7 @@ public final class WorkspaceLock: HeldRunLock {
         var data = (try? JSONEncoder().encode(holder)) ?? Data()
         data.append(0x0A)
         for _ in 0..<3 {
-            let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, PrivateFiles.fileMode)
             guard fd >= 0 else {
                 throw EngineError(.workspace, .io(.lock, path: url.path, reason: String(cString: strerror(errno))))
             }

@@ -29,11 +29,21 @@ struct PlaybookInput: ParsableArguments {
 
     /// `--var` values by name; a name given twice keeps its last value.
     var overrides: [String: String] {
-        Dictionary(
-            vars.map { assignment in
-                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
+        var secrets = SecretVarInput()
+        secrets.vars = vars
+        return secrets.values
+    }
+
+    /// Refuses (exit 2) when a secret variable has no value: neither `--var` nor `BELAY_VAR_<NAME>`.
+    func requireSecrets(of model: Playbook) throws {
+        let missing = model.missingSecrets
+        guard !missing.isEmpty else { return }
+        Terminal.printError(
+            "belay: \(playbook): the secret variable\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
+                + "\(missing.count == 1 ? "has" : "have") no value; set "
+                + missing.map { "BELAY_VAR_" + $0.uppercased().replacing("-", with: "_") }.joined(separator: ", ")
+                + " in the environment, or pass " + missing.map { "--var \($0)=…" }.joined(separator: " "))
+        throw ExitCode(2)
     }
 
     /// The values from outside the playbook, each named by its flag in messages.

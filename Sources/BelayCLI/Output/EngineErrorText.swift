@@ -48,6 +48,11 @@ enum EngineErrorText {
             "\(error); see `belay lock status`"
         case .approvalAlreadyDecided(let runID, _, _, _):
             "\(error); continue with `belay resume \(runID)`"
+        case .missingSecrets(_, let names):
+            "\(error), or pass " + names.map { "--var \($0)=…" }.joined(separator: " ")
+        case .orphanRunning(let runID, _, _, let operation):
+            "\(error). Run `belay \(operation.rawValue) \(runID)` again once it has ended"
+                + (operation == .rollback ? " (with the same --to)" : "") + ", or add --kill-orphans to terminate it"
         default:
             error.description
         }

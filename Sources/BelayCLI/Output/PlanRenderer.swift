@@ -87,7 +87,7 @@ enum PlanRenderer {
         var object: [String: Any] = [
             "file": file,
             "name": playbook.name,
-            "vars": Dictionary(playbook.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
+            "vars": Dictionary(playbook.displayedVars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
             "values": PlanValues.json(playbook),
             "points": plan.points,
             "phases": plan.phases.map { planned -> [String: Any] in

@@ -12,7 +12,7 @@ enum PlanValues {
         let secrets = Set(playbook.secrets)
         if !playbook.vars.isEmpty {
             out.append("vars:")
-            out += table(playbook.vars.map { ($0.name, shown(ShellQuote.word($0.value)), origin(playbook.resolution.origins[$0.name])) })
+            out += table(playbook.displayedVars.map { ($0.name, shown(ShellQuote.word($0.value)), origin(playbook.resolution.origins[$0.name])) })
         }
         if !playbook.env.isEmpty {
             out.append("env:")
@@ -34,7 +34,7 @@ enum PlanValues {
         let secrets = Set(playbook.secrets)
         return [
             "environment": playbook.resolution.environment ?? NSNull(),
-            "vars": Dictionary(playbook.vars.map { ($0.name, ["value": $0.value, "from": origin(playbook.resolution.origins[$0.name])]) }, uniquingKeysWith: { _, last in last }),
+            "vars": Dictionary(playbook.displayedVars.map { ($0.name, ["value": $0.value, "from": origin(playbook.resolution.origins[$0.name])]) }, uniquingKeysWith: { _, last in last }),
             "env": Dictionary(playbook.env.map {
                 ($0.name, ["value": secrets.contains($0.name) ? "***" : $0.value, "from": origin(playbook.resolution.envOrigins[$0.name])])
             }, uniquingKeysWith: { _, last in last }),
@@ -49,6 +49,7 @@ enum PlanValues {
         case .environment(let name)?: "environment \(name)"
         case .file(let path)?: "--vars-file \(path)"
         case .override?: "--var"
+        case .processEnvironment(let name)?: "$\(name)"
         }
     }
 

@@ -101,6 +101,12 @@ final class RunRenderer: Sendable {
                 + "\(count) compensation\(count == 1 ? "" : "s") to run, newest first"
         case .stepInterrupted:
             return "  \(paint("✗", .red)) \(key?.description ?? "") \(shown(event.note ?? "killed"))"
+        case .orphanFound:
+            let stop = event.note?.contains("terminating") == true
+                ? "" : paint("\n    (Ctrl-C stops waiting and decides nothing; --kill-orphans terminates the group instead)", .dim)
+            return "  \(paint("⏳", .yellow)) \(key?.description ?? "") [\(event.action?.rawValue ?? "run")]: \(shown(event.note ?? ""))" + stop
+        case .orphanEnded:
+            return "  \(paint("⏳", .yellow)) \(key?.description ?? ""): \(shown(event.note ?? ""))"
         default:
             return nil
         }

@@ -64,6 +64,10 @@ struct RunStory {
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
             guard (event.attempt ?? 1) > 1 || event.action == .verify else { return nil }
             return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
+        case .processStarted:
+            return nil
+        case .orphanFound, .orphanEnded:
+            return "  ⏳ \(step): \(event.note ?? "")"
         case .attemptFinished:
             guard let error = event.error else { return nil }
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")

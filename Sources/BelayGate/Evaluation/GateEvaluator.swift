@@ -179,10 +179,15 @@ public struct GateEvaluator: Sendable {
             return result
         }
         result.value = .succeeded(found.succeeded)
-        let run = found.runID.map { " (run \($0))" } ?? ""
+        let run = found.identity
         if !found.succeeded {
             result.status = .fail
             result.message = "the last rehearsal failed\(run)" + (found.detail.map { ": \($0)" } ?? "")
+            return result
+        }
+        if let stale = found.stale {
+            result.status = .fail
+            result.message = "the last successful rehearsal\(run) does not count: \(stale); rehearse again"
             return result
         }
         if let maxAge {

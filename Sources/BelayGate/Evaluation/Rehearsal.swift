@@ -24,12 +24,33 @@ public struct RehearsalEvidence: Sendable, Hashable {
     public var finishedAt: Date?
     /// A line for the report, such as what failed.
     public var detail: String?
+    /// Why it no longer proves anything about the playbook as it is (`migrations/003.down.sql changed
+    /// since`), or nil while every file it reached is unchanged.
+    public var stale: String?
+    /// The variables it ran with.
+    public var vars: [String: String]?
 
-    public init(succeeded: Bool, runID: String? = nil, finishedAt: Date? = nil, detail: String? = nil) {
+    public init(
+        succeeded: Bool, runID: String? = nil, finishedAt: Date? = nil, detail: String? = nil, stale: String? = nil,
+        vars: [String: String]? = nil
+    ) {
         self.succeeded = succeeded
         self.runID = runID
         self.finishedAt = finishedAt
         self.detail = detail
+        self.stale = stale
+        self.vars = vars
+    }
+
+    /// "(run r1, 2026-11-21T15:30:12Z, vars a=1 b=2)" for reports.
+    var identity: String {
+        var parts: [String] = []
+        if let runID { parts.append("run \(runID)") }
+        if let finishedAt { parts.append("finished \(ISO8601DateFormatter().string(from: finishedAt))") }
+        if let vars, !vars.isEmpty {
+            parts.append("vars " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }
 }
 

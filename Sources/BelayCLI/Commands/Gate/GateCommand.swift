@@ -122,10 +122,11 @@ struct GateCommand: ParsableCommand {
         guard let content = FileManager.default.contents(atPath: playbook) else {
             throw usageError("cannot read the playbook \(playbook) given to --playbook")
         }
-        let declared = (try? PlaybookLoader.load(text: String(decoding: content, as: UTF8.self), file: playbook))?.workspace
+        let model = try? PlaybookLoader.load(text: String(decoding: content, as: UTF8.self), file: playbook)
         let store = RehearsalStore(
-            workspace: PlaybookWorkspace.resolve(playbook: playbook, declared: declared, override: workspace))
-        let evidence = store.evidence(playbookContent: content)
+            workspace: PlaybookWorkspace.resolve(playbook: playbook, declared: model?.workspace, override: workspace))
+        let path = URL(fileURLWithPath: playbook).standardizedFileURL.path
+        let evidence = store.evidence(playbookContent: content, saga: model.map { Saga(playbook: $0) }, playbook: path)
         return { _ in evidence }
     }
 

@@ -46,21 +46,24 @@ struct RehearseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (source, model) = try input.load()
+        try input.requireSecrets(of: model)
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let path = input.path
         let content = FileManager.default.contents(atPath: input.playbook) ?? Data(source.utf8)
-        let renderer = RunRenderer(json: false, workspace: workspaceURL)
         if !json {
             Terminal.print("\(Terminal.paint("Belay", .bold)) rehearsal of \(model.name) (\(input.playbook)) in a scratch copy of \(workspaceURL.path)")
         }
-        let live: @Sendable (JournalEvent) -> Void = { event in renderer.handle(event) }
         let saga = Saga(playbook: model, source: source, sourcePath: path)
-        let rehearsal = Rehearsal(
-            saga: saga, playbookPath: path, content: content, workspace: workspaceURL,
-            observer: json ? nil : live, keepScratch: keep)
+        var rehearsal = Rehearsal(saga: saga, playbookPath: path, content: content, workspace: workspaceURL, keepScratch: keep)
+        // Logs live in the scratch copy: the renderer reads their tails there.
+        let renderer = RunRenderer(json: false, workspace: rehearsal.scratch)
+        if !json { rehearsal.observer = { event in renderer.handle(event) } }
+        // On SIGINT or SIGTERM the scratch copy goes too (every other exit removes it already).
+        let cleanup = ScratchCleanup(root: rehearsal.scratchRoot, keep: keep)
         let result: Rehearsal.Result
         do {
             result = try await rehearsal.run()
+            withExtendedLifetime(cleanup) {}
         } catch {
             Terminal.printError("belay: \(EngineErrorText.text(for: error))")
             throw ExitCode(2)

@@ -24,6 +24,11 @@ struct ResumeCommand: AsyncParsableCommand {
 
             A rollback that stopped (stuck, paused, crashed) is carried on to its target.
 
+            A step's process group that outlived the Belay process that started it (kill -9 of \
+            belay while a step ran) is waited for first, at most until the step's timeout, with a \
+            message naming the step and the group; nothing about the step is decided while it runs. \
+            Ctrl-C stops waiting (exit 2); --kill-orphans terminates the group instead.
+
             It refuses when the original playbook file changed since the run started, or when files \
             changed outside Belay since the run's last commit (for a crashed run, changes are only \
             listed when a step started after that commit, since it may have made them); --force goes on. \
@@ -44,6 +49,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: RunWorkspace
 
+    @OptionGroup var secrets: SecretVarInput
+
     @Flag(help: "Go on even if the playbook or the workspace changed since the run stopped.")
     var force = false
 
@@ -52,19 +59,27 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var watch: WatchOptions
 
+    @Flag(help: ArgumentHelp(
+        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
+        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
+    var killOrphans = false
+
     func run() async throws {
         let workspaceURL = workspace.url
         let (engine, shared) = try workspace.opened()
         let (_, state) = try RunLookup.state(run: runID, engine: engine)
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
         try SharedRunFolder.fill(folder, from: shared)
-        let options = RunOptions(gateHandler: CLIGateSteps.handler)
+        var options = RunOptions(gateHandler: CLIGateSteps.handler)
+        options.orphans = killOrphans ? .kill : .wait
         // The webhooks of the run's own playbook; a snapshot that no longer loads is the engine's to refuse.
-        let notify = (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: true))?.notify ?? []
+        let notify = (try? RunSnapshot.saga(
+            runID: runID, folder: folder, state: state, force: true, secrets: secrets.values, requireSecrets: false))?.notify ?? []
         try await RunOperation.carry(
             json: json, watch: watch, workspace: workspaceURL, initial: state, notify: notify, options: options
         ) { options in
-            let saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force)
+            let saga = try RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: force, secrets: secrets.values)
             return try await engine.resume(runID, saga: saga, options: options, force: force)
         }
     }

@@ -46,6 +46,8 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "Print what would be compensated and which files would change; change nothing.")
     var dryRun = false
 
+    @OptionGroup var secrets: SecretVarInput
+
     @Flag(help: "Go on even if files changed outside Belay or the playbook changed since the run started.")
     var force = false
 
@@ -53,6 +55,11 @@ struct RollbackCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup var watch: WatchOptions
+
+    @Flag(help: ArgumentHelp(
+        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
+        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
+    var killOrphans = false
 
     func run() async throws {
         let workspaceURL = workspace.url
@@ -63,8 +70,12 @@ struct RollbackCommand: AsyncParsableCommand {
         var playbookNote: String?
         let saga: Saga
         do {
-            saga = try RunSnapshot.saga(runID: runID, folder: folder, state: state, force: force || dryRun)
-            if dryRun, !force, (try? RunSnapshot.saga(runID: runID, folder: folder, state: state, force: false)) == nil {
+            saga = try RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: force || dryRun, secrets: secrets.values,
+                requireSecrets: !dryRun)
+            if dryRun, !force, (try? RunSnapshot.saga(
+                runID: runID, folder: folder, state: state, force: false, requireSecrets: false)) == nil
+            {
                 playbookNote = "the playbook \(state.source ?? "") changed since the run started: the rollback will refuse without --force"
             }
         } catch {
@@ -90,7 +101,9 @@ struct RollbackCommand: AsyncParsableCommand {
             return
         }
         try await RunOperation.carry(json: json, watch: watch, workspace: workspaceURL, initial: state, notify: saga.notify) { options in
-            try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
+            var options = options
+            options.orphans = killOrphans ? .kill : .wait
+            return try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
         }
     }
 }

@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (source, model) = try input.load()
+        try input.requireSecrets(of: model)
         let workspaceURL = try input.workspace(of: model, override: workspace)
         let selection = try phaseSelection(model)
         var options = RunOptions(runID: runID, onFailure: onFailure, gateHandler: CLIGateSteps.handler)
