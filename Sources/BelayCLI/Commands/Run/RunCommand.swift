@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         let choice = StoreChoice(flag: store, playbook: model.store, playbookPath: input.path)
         let wait = try LockWait.parse(lockWait, shared: choice.url != nil)
         let (engine, shared) = try choice.open(
-            workspace: workspaceURL, lock: model.lock ?? StoreChoice.defaultLock(playbook: model.name, workspace: workspaceURL))
+            workspace: workspaceURL, lock: model.lockName ?? model.lock ?? StoreChoice.defaultLock(playbook: model.name, workspace: workspaceURL))
         if let shared {
             let runID = runID ?? RunID.make()
             options.runID = runID
