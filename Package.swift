@@ -65,7 +65,8 @@ let package = Package(
         .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
         .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
         .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),
-        .testTarget(name: "BelayGitTests", dependencies: ["BelayGit"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BelayGitTests", dependencies: ["BelayGit", "TestSupport"]),
         .testTarget(name: "BelaySupportTests", dependencies: ["BelaySupport"]),
         .testTarget(
             name: "BelayPlaybookTests",
@@ -73,10 +74,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BelayTests", dependencies: ["Belay"]),
+        .testTarget(name: "BelayTests", dependencies: ["Belay", "TestSupport"]),
         .testTarget(name: "BelayCLITests", dependencies: ["BelayCLI", "Belay", "BelayGit", "BelayPlaybook"]),
         // Scripts/: the Python helpers of the end-to-end tests (a webhook receiver, headless Chromium).
-        .testTarget(name: "CLITests", dependencies: ["BelaySupport"], exclude: ["Scripts"]),
+        .testTarget(name: "CLITests", dependencies: ["BelaySupport", "TestSupport"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A unique temporary directory, removed when the test's value goes away.
 final class TestWorkspace {
@@ -48,18 +49,11 @@ final class TestWorkspace {
     /// Runs the git CLI (tests only; the product never does) and returns its standard output.
     @discardableResult
     func git(_ arguments: [String], in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
-        process.currentDirectoryURL = directory ?? url
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments.joined(separator: " ")) failed")
-        return String(decoding: data, as: UTF8.self)
+        let result = try Launcher.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments, in: directory ?? url)
+        #expect(result.status == 0, "git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        return result.stdout
     }
 
     /// `git ls-tree -r` of a tree in the state repository: path → (mode, object id).

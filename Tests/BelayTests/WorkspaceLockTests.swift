@@ -1,15 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Belay
 
 @Suite struct WorkspaceLockTests {
     /// A pid that surely belonged to a process that has exited.
     private func deadPID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
+        try Launcher.run(URL(fileURLWithPath: "/bin/true"), [], in: FileManager.default.temporaryDirectory).pid
     }
 
     private func writeStaleLock(in directory: TemporaryDirectory) throws -> LockHolder {

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What a process printed and how it ended.
+public struct ToolResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    /// The process id it had (gone by now: a pid nobody holds, for stale-lock tests).
+    public var pid: Int32
+    public var output: String { stdout + stderr }
+}
+
+/// The one place the tests start a process, whichever module they test: no colour (`NO_COLOR`),
+/// standard input never a terminal (approval steps never wait for a person), the given
+/// environment on top of the test runner's.
+public enum Launcher {
+    /// Starts `executable` with `arguments` in `directory` and returns at once (for tests that signal
+    /// it or watch it work).
+    public static func start(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+        stdout: FileHandle, stderr: FileHandle
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `executable` with `arguments` in `directory` to its end; output goes through files, so no
+    /// pipe fills up and a background process that keeps a descriptor open cannot hang the test.
+    @discardableResult
+    public static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+    ) throws -> ToolResult {
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("belay-capture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let out = capture.appendingPathComponent("stdout"), err = capture.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let process = try start(
+            executable, arguments, in: directory, environment: environment, stdout: outHandle, stderr: errHandle)
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return ToolResult(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8),
+            pid: process.processIdentifier)
+    }
+}
