@@ -55,8 +55,14 @@ import Testing
         #expect(screen.contains("✓ Run r1 completed"))
     }
 
+    /// A step that runs until the test creates `$TRACE.go`, so the run is surely still going while
+    /// another terminal starts to follow it.
+    static let heldOpen = playbookText(phase("one", steps:
+        tracedStep("talk", run: "echo first line; echo last line"),
+        tracedStep("slow", run: #"touch "$TRACE.slow"; while [ ! -e "$TRACE.go" ]; do sleep 0.1; done"#)))
+
     @Test func logFollowTailsARunFromAnotherTerminalUntilItEnds() throws {
-        let fixture = try RunFixture(playbook: Self.talkative)
+        let fixture = try RunFixture(playbook: Self.heldOpen)
         let (run, _) = try fixture.startBelay(["run", fixture.playbook.path, "--run-id", "r1"])
         #expect(eventually { fixture.exists(".belay/runs/r1/journal.jsonl") })
         let ws = fixture.workspace.path
@@ -65,12 +71,19 @@ import Testing
         #expect(status.stdout.contains("(pid \(run.processIdentifier) on "))
         #expect(!status.stdout.contains("took"))
 
-        let followed = try fixture.belay(["log", "r1", "--follow", "--workspace", ws])
+        #expect(eventually { FileManager.default.fileExists(atPath: fixture.trace.path + ".slow") })
+        let (follower, output) = try fixture.startBelay(["log", "r1", "--follow", "--workspace", ws])
+        #expect(eventually { ((try? String(contentsOf: output, encoding: .utf8)) ?? "").contains("▶ one/slow started") })
+        _ = FileManager.default.createFile(atPath: fixture.trace.path + ".go", contents: nil)
+        follower.waitUntilExit()
+        let followed = ToolResult(
+            status: follower.terminationStatus, stdout: try String(contentsOf: output, encoding: .utf8), stderr: "",
+            pid: follower.processIdentifier)
         #expect(followed.status == 0, "\(followed.output)")
         // It returned because the run ended, having printed every event up to the end.
         #expect(try fixture.events().last == "run_completed")
         #expect(followed.stdout.hasPrefix("Run r1 · playbook test · running\n"), "\(followed.stdout)")
-        #expect(followed.stdout.contains("✓ one/talk succeeded"))
+        #expect(followed.stdout.contains("✓ one/talk succeeded"), "\(followed.stdout)")
         #expect(followed.stdout.contains("■ run completed"))
         #expect(followed.stdout.hasSuffix("Now: completed. A resume would start at: nothing: the run has ended (completed); a rollback can still undo it.\n"))
         run.waitUntilExit()

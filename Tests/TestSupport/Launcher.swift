@@ -8,6 +8,13 @@ public struct ToolResult: Sendable {
     /// The process id it had (gone by now: a pid nobody holds, for stale-lock tests).
     public var pid: Int32
     public var output: String { stdout + stderr }
+
+    public init(status: Int32, stdout: String, stderr: String, pid: Int32) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.pid = pid
+    }
 }
 
 /// The one place the tests start a process, whichever module they test: no colour (`NO_COLOR`),
