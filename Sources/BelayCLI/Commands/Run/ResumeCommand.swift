@@ -59,10 +59,7 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var watch: WatchOptions
 
-    @Flag(help: ArgumentHelp(
-        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
-        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
-    var killOrphans = false
+    @OptionGroup var orphans: OrphanOption
 
     func run() async throws {
         let workspaceURL = workspace.url
@@ -71,7 +68,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let folder = RunFolder(workspace: workspaceURL, runID: runID)
         try SharedRunFolder.fill(folder, from: shared)
         var options = RunOptions(gateHandler: CLIGateSteps.handler)
-        options.orphans = killOrphans ? .kill : .wait
+        options.orphans = orphans.policy
         // The webhooks of the run's own playbook; a snapshot that no longer loads is the engine's to refuse.
         let notify = (try? RunSnapshot.saga(
             runID: runID, folder: folder, state: state, force: true, secrets: secrets.values, requireSecrets: false))?.notify ?? []

@@ -56,10 +56,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     @OptionGroup var watch: WatchOptions
 
-    @Flag(help: ArgumentHelp(
-        "Terminate a step's process group that outlived the Belay process that started it, instead of waiting for it.",
-        discussion: "SIGTERM, then SIGKILL after a grace. Without it, Belay waits for the group (at most until the step's timeout) before deciding anything."))
-    var killOrphans = false
+    @OptionGroup var orphans: OrphanOption
 
     func run() async throws {
         let workspaceURL = workspace.url
@@ -102,7 +99,7 @@ struct RollbackCommand: AsyncParsableCommand {
         }
         try await RunOperation.carry(json: json, watch: watch, workspace: workspaceURL, initial: state, notify: saga.notify) { options in
             var options = options
-            options.orphans = killOrphans ? .kill : .wait
+            options.orphans = orphans.policy
             return try await engine.rollback(runID, to: to, saga: saga, options: options, force: force)
         }
     }
