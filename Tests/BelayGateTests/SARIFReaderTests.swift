@@ -27,8 +27,8 @@ import Testing
         ("3.9", .low), ("0.1", .low), ("0.0", .none),
     ])
     func securitySeverityFollowsGitHubBands(score: String, expected: SARIFSeverity) {
-        let rule = JSONValue.object(["properties": .object(["security-severity": .string(score)])])
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: rule, level: "error") == expected)
+        let rule = JSONValue.object([JSONMember(key: "properties", value: .object([JSONMember(key: "security-severity", value: .string(score))]))])
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: rule, level: "error") == expected)
     }
 
     /// Missing evidence is never a pass (docs/gate.md): a log that records no scan is not a clean scan.
@@ -42,12 +42,12 @@ import Testing
     }
 
     @Test func severityFallsBackToTagsThenLevel() {
-        let tagged = JSONValue.object(["properties": .object(["tags": .array([.string("Medium")])])])
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: tagged, level: "error") == .medium)
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "error") == .high)
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "warning") == .medium)
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "note") == .low)
-        #expect(SARIFResultCounter.severity(result: .object([:]), rule: nil, level: "none") == .none)
+        let tagged = JSONValue.object([JSONMember(key: "properties", value: .object([JSONMember(key: "tags", value: .array([.string("Medium")]))]))])
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: tagged, level: "error") == .medium)
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: nil, level: "error") == .high)
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: nil, level: "warning") == .medium)
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: nil, level: "note") == .low)
+        #expect(SARIFResultCounter.severity(result: .object([]), rule: nil, level: "none") == .none)
     }
 
     @Test func levelFallsBackToTheRuleDefaultThenWarning() throws {

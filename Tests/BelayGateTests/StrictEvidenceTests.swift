@@ -76,6 +76,11 @@ import Testing
 
     @Test func duplicateKeysAndDeepNestingAreUnreadable() {
         #expect(unreadableReason(sarif(#"{"results":[],"results":[]}"#))?.contains("duplicate key \"results\"") == true)
+        // Small objects are checked by a scan and large ones by a set: a duplicate is found in both,
+        // and keys of a closed object do not leak into its parent's.
+        let many = (0..<40).map { #""k\#($0)":1"# }.joined(separator: ",")
+        #expect(unreadableReason(sarif(#"{"results":[{\#(many),"k3":2}]}"#))?.contains("duplicate key \"k3\"") == true)
+        #expect(unreadableReason(sarif(#"{"results":[{"a":{"b":1}},{"b":{"a":1}}],"properties":{"results":1}}"#)) == nil)
         let deep = String(repeating: "[", count: 100_000)
         #expect(unreadableReason(sarif(#"{"results":[{"x":\#(deep)}]}"#))?.contains("nested deeper than 512") == true)
     }

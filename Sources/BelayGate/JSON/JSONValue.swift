@@ -1,6 +1,9 @@
 /// A small JSON tree: one SARIF result or a tool's rules, never a whole scan.
 indirect enum JSONValue: Sendable {
-    case object([String: JSONValue])
+    /// Members in document order; keys are unique (the tokenizer refuses duplicates). A list, not a
+    /// dictionary: the objects read here are small, and hashing every key of a million results
+    /// cost more than the few lookups made on each.
+    case object([JSONMember])
     case array([JSONValue])
     case string(String)
     case number(Double)
@@ -8,11 +11,10 @@ indirect enum JSONValue: Sendable {
     case null
 
     subscript(key: String) -> JSONValue? {
-        if case .object(let fields) = self { return fields[key] }
+        if case .object(let members) = self { return members.first { $0.key == key }?.value }
         return nil
     }
 
-    var object: [String: JSONValue]? { if case .object(let fields) = self { fields } else { nil } }
     var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
     var string: String? { if case .string(let text) = self { text } else { nil } }
     var bool: Bool? { if case .bool(let flag) = self { flag } else { nil } }
@@ -38,12 +40,19 @@ indirect enum JSONValue: Sendable {
     }
 }
 
+/// One member of a JSON object.
+struct JSONMember: Sendable {
+    let key: String
+    let value: JSONValue
+}
+
 extension JSONTokenizer {
     /// Builds the value whose first token is `first`, without recursion (depth is bounded by the
     /// tokenizer anyway), refusing one that spans more than `maxBytes` of input.
-    mutating func value(from first: JSONToken, maxBytes: Int, what: String) throws -> JSONValue {
+    /// `what` names the value in an error; it is built only when one is thrown.
+    mutating func value(from first: JSONToken, maxBytes: Int, what: @autoclosure () -> String) throws -> JSONValue {
         enum Frame {
-            case object([String: JSONValue], key: String?)
+            case object([JSONMember], key: String?)
             case array([JSONValue])
         }
         let start = tokenOffset
@@ -52,7 +61,7 @@ extension JSONTokenizer {
         while true {
             var finished: JSONValue?
             switch token {
-            case .beginObject: frames.append(.object([:], key: nil))
+            case .beginObject: frames.append(.object([], key: nil))
             case .beginArray: frames.append(.array([]))
             case .key(let key):
                 if case .object(let fields, _) = frames.removeLast() { frames.append(.object(fields, key: key)) }
@@ -69,16 +78,16 @@ extension JSONTokenizer {
             if let value = finished {
                 guard let parent = frames.popLast() else { return value }
                 switch parent {
-                case .object(var fields, let key):
-                    if let key { fields[key] = value }
-                    frames.append(.object(fields, key: nil))
+                case .object(var members, let key):
+                    if let key { members.append(JSONMember(key: key, value: value)) }
+                    frames.append(.object(members, key: nil))
                 case .array(var items):
                     items.append(value)
                     frames.append(.array(items))
                 }
             }
             if offset - start > maxBytes {
-                throw JSONError(.limitExceeded, "\(what) is larger than \(maxBytes >> 20) MiB", offset: start)
+                throw JSONError(.limitExceeded, "\(what()) is larger than \(maxBytes >> 20) MiB", offset: start)
             }
             token = try next()
         }

@@ -71,14 +71,19 @@ struct SARIFResultCounter {
     }
 }
 
-/// Rules of a run's driver and of each of its extensions, found by index or by id.
+/// Rules of a run's driver and of each of its extensions, found by index or by id (an id is looked
+/// up in a table built once per run: a scan of every rule for each of a million results is slow).
 struct SARIFRules {
     private var driver: [JSONValue] = []
     private var extensions: [[JSONValue]] = []
+    private var byID: [String: JSONValue] = [:]
 
     init(tool: JSONValue?) {
         driver = tool?["driver"]?["rules"]?.array ?? []
         extensions = (tool?["extensions"]?.array ?? []).map { $0["rules"]?.array ?? [] }
+        for rule in ([driver] + extensions).joined() {  // the first rule with an id wins
+            if let id = rule["id"]?.string, byID[id] == nil { byID[id] = rule }
+        }
     }
 
     func rule(for result: JSONValue) -> JSONValue? {
@@ -88,10 +93,7 @@ struct SARIFRules {
         let list = component.flatMap { $0 >= 0 && $0 < extensions.count ? extensions[$0] : nil } ?? driver
         if let index, index >= 0, index < list.count { return list[index] }
         guard let id = result["ruleId"]?.string ?? reference?["id"]?.string else { return nil }
-        for candidate in [driver] + extensions {
-            if let rule = candidate.first(where: { $0["id"]?.string == id }) { return rule }
-        }
-        return nil
+        return byID[id]
     }
 }
 
