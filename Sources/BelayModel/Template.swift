@@ -86,8 +86,8 @@ public struct Template: Sendable, Hashable {
         var index = text.startIndex
         var offset = 0
         while index < text.endIndex {
-            guard let open = text[index...].firstRange(of: "{{"),
-                let close = text[open.upperBound...].firstRange(of: "}}")
+            guard let open = firstPair(of: UInt8(ascii: "{"), in: text, from: index),
+                let close = firstPair(of: UInt8(ascii: "}"), in: text, from: open.upperBound)
             else { break }
             if open.lowerBound > index {
                 segments.append(.literal(String(text[index..<open.lowerBound])))
@@ -100,6 +100,19 @@ public struct Template: Sendable, Hashable {
         }
         if index < text.endIndex { segments.append(.literal(String(text[index...]))) }
         return segments
+    }
+
+    /// The first `{{` or `}}` at or after `start`, found byte by byte (a generic substring search
+    /// cost a tenth of validating a large playbook).
+    private static func firstPair(of brace: UInt8, in text: String, from start: String.Index) -> Range<String.Index>? {
+        let utf8 = text.utf8
+        var index = start
+        while index < utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == brace, next < utf8.endIndex, utf8[next] == brace { return index..<utf8.index(after: next) }
+            index = next
+        }
+        return nil
     }
 
     private static func classify(_ inner: String, raw: String, offset: Int) -> Segment {
