@@ -17,8 +17,19 @@ for module in BelayGate BelayPlaybook; do
     -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing >/dev/null
 done
 release="$scratch/release"
-objects=$(find "$release/BelayGate.build" "$release/BelayPlaybook.build" "$release/BelayModel.build" "$release/BelaySupport.build" \
-  "$release/Yams.build" "$release/CYaml.build" -name '*.o')
+# Each module's objects as its build map lists them now: a folder may still hold objects of files
+# that were moved or removed since an earlier build.
+objects=$(python3 - "$release" BelayGate BelayPlaybook BelayModel BelaySupport Yams <<'PY'
+import json, sys
+release = sys.argv[1]
+for module in sys.argv[2:]:
+    with open(f"{release}/{module}.build/output-file-map.json") as f:
+        for source, outputs in json.load(f).items():
+            if source and "object" in outputs:
+                print(outputs["object"])
+PY
+)
+objects="$objects $(find "$release/CYaml.build" -name '*.o')"
 swiftc -sanitize=fuzzer -parse-as-library -O -enable-testing -I "$release/Modules" -I "$release" \
   -I "$scratch/checkouts/Yams/Sources/CYaml/include" \
   Fuzz/FuzzTargets.swift $objects -o "$scratch/gate-fuzz"
