@@ -26,6 +26,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case orphanFound = "orphan_found"
         /// That process group is gone: it ended by itself, or was terminated (`note` says which).
         case orphanEnded = "orphan_ended"
+        /// That process group was started on another machine (`machine`), whose processes cannot be
+        /// seen from here: the step's outcome is unknown and is decided as after a crash.
+        case orphanElsewhere = "orphan_elsewhere"
         case attemptFinished = "attempt_finished"
         case stepSucceeded = "step_succeeded"
         case stepFailed = "step_failed"
@@ -145,6 +148,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// On `process_started`: the group leader's start time (clock ticks since boot), so a reused pid
     /// is never taken for the step's process.
     public var processStart: Int64?
+    /// On `process_started` and `orphan_elsewhere`: the machine the process group runs on
+    /// (`MachineIdentity`), so a Belay process elsewhere never takes a pid of its own for it.
+    public var machine: String?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -166,6 +172,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case preserved
         case processGroup = "process_group"
         case processStart = "process_start"
+        case machine
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

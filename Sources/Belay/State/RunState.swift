@@ -326,7 +326,7 @@ public struct RunState: Sendable, Hashable {
                     $0.log = event.log ?? $0.log
                 }
             }
-        case .processStarted, .orphanFound, .orphanEnded:
+        case .processStarted, .orphanFound, .orphanEnded, .orphanElsewhere:
             applyProcessEvent(event)
         case .attemptFinished:
             guard let key = key(event) else { break }

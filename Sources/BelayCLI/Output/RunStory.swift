@@ -66,7 +66,7 @@ struct RunStory {
             return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
         case .processStarted:
             return nil
-        case .orphanFound, .orphanEnded:
+        case .orphanFound, .orphanEnded, .orphanElsewhere:
             return "  ⏳ \(step): \(event.note ?? "")"
         case .attemptFinished:
             guard let error = event.error else { return nil }
