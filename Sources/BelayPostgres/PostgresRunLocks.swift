@@ -206,7 +206,8 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
     }
 
     /// Frees `name` whoever holds it, raising the epoch so the holder can write nothing more, and logs
-    /// who did it and why. Returns the holder it removed, or nil when the store has no such lock.
+    /// who did it and why, in the lock's log and in the journal of the run that held it (a
+    /// `lock_released` event). Returns the holder it removed, or nil when the store has no such lock.
     public func forceRelease(_ name: String, note: String, by who: String) throws(EngineError) -> LockHolder?? {
         try session.transaction { queries throws(EngineError) -> LockHolder?? in
             let rows = try queries.rows("""
@@ -224,8 +225,33 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
                 INSERT INTO belay_lock_log (name, epoch, action, run_id, pid, host, note)
                 VALUES (\(name), \(newEpoch), 'force_release', \(previous?.run), \(Int(getpid())), \(who), \(note))
                 """)
+            if let previous { try journalRelease(queries, lock: name, run: previous.run, epoch: newEpoch, note: note, by: who) }
             return .some(previous)
         }
+    }
+}
+
+extension PostgresRunLocks {
+    /// Appends `lock_released` to `run`'s journal, if the store has the run. The lock's row is held
+    /// for update, so no append of the run can slip in between (each one reads that row first).
+    fileprivate func journalRelease(
+        _ queries: StoreSession.Queries, lock: String, run: String, epoch: Int, note: String, by who: String
+    ) throws(EngineError) {
+        let last = try queries.rows("""
+            SELECT coalesce(max(e.seq), 0)::int8 FROM belay_runs r LEFT JOIN belay_events e ON e.run_id = r.run_id
+            WHERE r.run_id = \(run) GROUP BY r.run_id
+            """)
+        guard let seq = try? last.first?.decode(Int.self) else { return }
+        var event = JournalEvent(event: .lockReleased)
+        event.run = run
+        event.lock = lock
+        event.by = who
+        event.note = note
+        event.host = ProcessInfo.processInfo.hostName
+        let stored = JournalEvent.numbered([event], after: seq)[0]
+        try queries.rows("""
+            INSERT INTO belay_events (run_id, seq, line, lock_epoch) VALUES (\(run), \(stored.seq), \(stored.jsonText.rendered()), \(epoch))
+            """)
     }
 }
 

@@ -12,6 +12,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case runStarted = "run_started"
         case lockTakenOver = "lock_taken_over"
+        /// Someone freed the run's lock by hand while the run held it (`by`, `note`, `lock`): its
+        /// process can write nothing more. Like `warning`, it changes nothing in the run's state.
+        case lockReleased = "lock_released"
         case checkpointRecorded = "checkpoint_recorded"
         case phaseStarted = "phase_started"
         case phaseCompleted = "phase_completed"
