@@ -69,7 +69,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
             RETURNING ticket
             """)
         guard let ticket = try? rows.first?.decode(Int.self) else {
-            throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "no queue ticket returned"))
+            throw session.inconsistent("no queue ticket returned")
         }
         defer { _ = try? session.query("DELETE FROM belay_lock_queue WHERE ticket = \(ticket)") }
         let deadline = ContinuousClock.now + wait
@@ -112,7 +112,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
             guard let row = current.first,
                   let (epoch, heldBy, heldPid, heldHost, heldSince, lapsed) =
                     try? row.decode((Int, String?, Int?, String?, String?, Bool).self)
-            else { throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "the lock row is unreadable")) }
+            else { throw session.inconsistent("the lock row of \(name) is unreadable") }
             let previous = heldBy.map { LockHolder(run: $0, pid: Int32(heldPid ?? 0), host: heldHost ?? "", since: heldSince ?? "") }
             if let previous, !lapsed {
                 throw EngineError(.locked, .locked(holder: previous, lockFile: "\(name) in \(session.address)"))
@@ -130,7 +130,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
                 WHERE name = \(name) RETURNING epoch, \(unescaped: StoreTime.iso("since"))
                 """)
             guard let (newEpoch, since) = try? updated.first?.decode((Int, String).self) else {
-                throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "the lock was not taken"))
+                throw session.inconsistent("the lock \(name) was not taken")
             }
             let action = previous == nil ? "acquire" : "takeover"
             let note = previous.map { "lease of \($0) lapsed (epoch \(epoch))" }
