@@ -44,6 +44,15 @@ extension SharedStoreTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]], "\(log.output)")
     }
 
+    /// A machine dies: its Belay and the step it ran (whose group id the step wrote to `group`).
+    func killMachine(_ process: Process, group: String) {
+        kill(process.processIdentifier, SIGKILL)
+        if let text = try? String(contentsOfFile: group, encoding: .utf8), let leader = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(-leader, SIGKILL)
+        }
+        process.waitUntilExit()
+    }
+
     /// The output a background runner wrote so far.
     func said(_ out: URL) -> String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
 

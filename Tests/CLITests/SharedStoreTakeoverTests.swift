@@ -78,4 +78,27 @@ extension SharedStoreTests {
         let kinds = try storedEvents("r1", b, url: url).compactMap { $0["event"] as? String }
         #expect(kinds.contains("orphan_elsewhere") && !kinds.contains("orphan_found"), "\(kinds)")
     }
+
+    @Test func aRunnerKilledMidStepIsRolledBackFromBOnceItsLeaseLapsed() throws {
+        let (_, _, url) = try storeURL()
+        let text = sharedPlaybook(
+            lock: "killed",
+            phase("one", steps: tracedStep("a", run: "echo a > a.txt", compensate: traceLine + "; rm -f a.txt")),
+            phase("two", steps: tracedStep(
+                "b", run: #"if [ "${MACHINE:-}" = A ]; then echo $$ > "$TRACE.group"; touch "$TRACE.started"; sleep 60; fi"#)))
+        let a = try RunFixture(playbook: text), b = try RunFixture(playbook: text)
+        let (process, out) = try start(a, ["run", a.playbook.path, "--run-id", "r1", "--store", url], environment: ["MACHINE": "A"])
+        #expect(waitFor(a.trace.path + ".started"), "\(said(out))")
+        killMachine(process, group: a.trace.path + ".group")
+
+        // Before the lease lapses the lock is A's; after, B takes it over and undoes the run.
+        let rolled = try whenUnlocked(b, ["rollback", "r1", "--to", "start", "--force", "--store", url, "--workspace", b.workspace.path])
+        #expect(rolled.status == 0, "\(rolled.output)")
+        #expect(b.traced == ["b:compensate", "a:compensate"])
+        #expect(!b.exists("a.txt"))
+        let events = try storedEvents("r1", b, url: url)
+        #expect(events.last?["event"] as? String == "run_rolled_back")
+        let started = try #require(events.first { $0["event"] as? String == "rollback_started" })
+        #expect((started["note"] as? String)?.contains("took over the lock left by run r1") == true, "\(started)")
+    }
 }

@@ -14,13 +14,13 @@ struct SharedStoreTests {
             lock: "ab",
             phase("one", steps: tracedStep("a")),
             phase("two", steps: tracedStep(
-                "b", run: #"if [ "${MACHINE:-}" = A ]; then touch "$TRACE.started"; sleep 60; fi"#, fields: ["idempotent: true"])),
+                "b", run: #"if [ "${MACHINE:-}" = A ]; then echo $$ > "$TRACE.group"; touch "$TRACE.started"; sleep 60; fi"#,
+                fields: ["idempotent: true"])),
             phase("three", steps: tracedStep("c")))
         let a = try RunFixture(playbook: text), b = try RunFixture(playbook: text)
         let (process, _) = try start(a, ["run", a.playbook.path, "--run-id", "r1", "--store", url], environment: ["MACHINE": "A"])
         #expect(waitFor(a.trace.path + ".started"))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        killMachine(process, group: a.trace.path + ".group")
 
         let runs = try b.belay(["runs", "--store", url, "--workspace", b.workspace.path])
         #expect(runs.status == 0 && runs.stdout.contains("r1"), "\(runs.output)")
