@@ -75,6 +75,8 @@ let package = Package(
         ),
         .testTarget(name: "BelayGateTests", dependencies: ["BelayGate"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BelayTests", dependencies: ["Belay", "TestSupport"]),
+        // Against a real PostgreSQL server (TestSupport's PostgresServer, shared with CLITests).
+        .testTarget(name: "BelayPostgresTests", dependencies: ["BelayPostgres", "Belay", "TestSupport"]),
         .testTarget(name: "BelayCLITests", dependencies: ["BelayCLI", "Belay", "BelayGit", "BelayPlaybook"]),
         // Scripts/: the Python helpers of the end-to-end tests (a webhook receiver, headless Chromium).
         .testTarget(name: "CLITests", dependencies: ["BelaySupport", "TestSupport"], exclude: ["Scripts"]),

@@ -69,7 +69,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
             RETURNING ticket
             """)
         guard let ticket = try? rows.first?.decode(Int.self) else {
-            throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "no queue ticket returned"))
+            throw session.inconsistent("no queue ticket returned")
         }
         defer { _ = try? session.query("DELETE FROM belay_lock_queue WHERE ticket = \(ticket)") }
         let deadline = ContinuousClock.now + wait
@@ -112,7 +112,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
             guard let row = current.first,
                   let (epoch, heldBy, heldPid, heldHost, heldSince, lapsed) =
                     try? row.decode((Int, String?, Int?, String?, String?, Bool).self)
-            else { throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "the lock row is unreadable")) }
+            else { throw session.inconsistent("the lock row of \(name) is unreadable") }
             let previous = heldBy.map { LockHolder(run: $0, pid: Int32(heldPid ?? 0), host: heldHost ?? "", since: heldSince ?? "") }
             if let previous, !lapsed {
                 throw EngineError(.locked, .locked(holder: previous, lockFile: "\(name) in \(session.address)"))
@@ -130,7 +130,7 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
                 WHERE name = \(name) RETURNING epoch, \(unescaped: StoreTime.iso("since"))
                 """)
             guard let (newEpoch, since) = try? updated.first?.decode((Int, String).self) else {
-                throw EngineError(.store, .storeUnreachable(store: session.address.description, reason: "the lock was not taken"))
+                throw session.inconsistent("the lock \(name) was not taken")
             }
             let action = previous == nil ? "acquire" : "takeover"
             let note = previous.map { "lease of \($0) lapsed (epoch \(epoch))" }
@@ -206,7 +206,8 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
     }
 
     /// Frees `name` whoever holds it, raising the epoch so the holder can write nothing more, and logs
-    /// who did it and why. Returns the holder it removed, or nil when the store has no such lock.
+    /// who did it and why, in the lock's log and in the journal of the run that held it (a
+    /// `lock_released` event). Returns the holder it removed, or nil when the store has no such lock.
     public func forceRelease(_ name: String, note: String, by who: String) throws(EngineError) -> LockHolder?? {
         try session.transaction { queries throws(EngineError) -> LockHolder?? in
             let rows = try queries.rows("""
@@ -224,8 +225,33 @@ public final class PostgresRunLocks: RunLocks, @unchecked Sendable {
                 INSERT INTO belay_lock_log (name, epoch, action, run_id, pid, host, note)
                 VALUES (\(name), \(newEpoch), 'force_release', \(previous?.run), \(Int(getpid())), \(who), \(note))
                 """)
+            if let previous { try journalRelease(queries, lock: name, run: previous.run, epoch: newEpoch, note: note, by: who) }
             return .some(previous)
         }
+    }
+}
+
+extension PostgresRunLocks {
+    /// Appends `lock_released` to `run`'s journal, if the store has the run. The lock's row is held
+    /// for update, so no append of the run can slip in between (each one reads that row first).
+    fileprivate func journalRelease(
+        _ queries: StoreSession.Queries, lock: String, run: String, epoch: Int, note: String, by who: String
+    ) throws(EngineError) {
+        let last = try queries.rows("""
+            SELECT coalesce(max(e.seq), 0)::int8 FROM belay_runs r LEFT JOIN belay_events e ON e.run_id = r.run_id
+            WHERE r.run_id = \(run) GROUP BY r.run_id
+            """)
+        guard let seq = try? last.first?.decode(Int.self) else { return }
+        var event = JournalEvent(event: .lockReleased)
+        event.run = run
+        event.lock = lock
+        event.by = who
+        event.note = note
+        event.host = ProcessInfo.processInfo.hostName
+        let stored = JournalEvent.numbered([event], after: seq)[0]
+        try queries.rows("""
+            INSERT INTO belay_events (run_id, seq, line, lock_epoch) VALUES (\(run), \(stored.seq), \(stored.jsonText.rendered()), \(epoch))
+            """)
     }
 }
 

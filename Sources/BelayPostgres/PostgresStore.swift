@@ -31,6 +31,14 @@ public struct PostgresStore: Sendable {
             session: session)
     }
 
+    /// The store's locks alone, for work that takes an environment's lock but keeps no run in the
+    /// store (a rehearsal): nothing is opened in the workspace.
+    public static func locks(_ url: String, lock: String) throws(EngineError) -> PostgresRunLocks {
+        let session = StoreSession(address: try StoreAddress(url))
+        try StoreSchema.migrate(session)
+        return PostgresRunLocks(session: session, defaultName: lock)
+    }
+
     /// Keeps the playbook a run started with, so a runner elsewhere can resume it.
     public func saveSnapshot(run: String, source: String) throws(EngineError) {
         try session.query("""

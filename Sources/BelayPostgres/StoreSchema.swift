@@ -80,8 +80,11 @@ enum StoreSchema {
         """,
     ]
 
-    /// Brings the store's schema up to date; a store already current costs one query.
+    /// Brings the store's schema up to date; a store already current costs two queries, and needs no
+    /// right to create tables. A store migrated by a newer Belay is refused: this one would not know
+    /// its tables.
     static func migrate(_ session: StoreSession) throws(EngineError) {
+        if try version(session) == migrations.count { return }
         try session.exclusive { queries throws(EngineError) in
             try queries.run("SELECT pg_advisory_lock(\(migrationLock))")
             defer { _ = try? queries.run("SELECT pg_advisory_unlock(\(migrationLock))") }
@@ -91,6 +94,7 @@ enum StoreSchema {
                 """)
             let rows = try queries.rows("SELECT coalesce(max(version), 0)::int8 FROM belay_schema_migrations")
             let current = (try? rows.first?.decode(Int.self)) ?? 0
+            try refuseNewer(current, session)
             for (index, sql) in migrations.enumerated() where index + 1 > current {
                 try queries.run("BEGIN")
                 do {
@@ -105,5 +109,22 @@ enum StoreSchema {
                 }
             }
         }
+    }
+
+    /// The store's schema version: 0 for a store Belay never used.
+    static func version(_ session: StoreSession) throws(EngineError) -> Int {
+        let table = try session.query("SELECT to_regclass('belay_schema_migrations') IS NOT NULL")
+        guard (try? table.first?.decode(Bool.self)) == true else { return 0 }
+        let rows = try session.query("SELECT coalesce(max(version), 0)::int8 FROM belay_schema_migrations")
+        let version = (try? rows.first?.decode(Int.self)) ?? 0
+        try refuseNewer(version, session)
+        return version
+    }
+
+    private static func refuseNewer(_ version: Int, _ session: StoreSession) throws(EngineError) {
+        guard version > migrations.count else { return }
+        throw session.inconsistent(
+            "its schema is at version \(version), newer than this belay knows (\(migrations.count)); "
+                + "use a belay at least as new as the newest one that used this store")
     }
 }

@@ -74,7 +74,7 @@ final class StoreSession: @unchecked Sendable {
             return made
         } catch {
             connection = nil
-            throw unreachable(error)
+            throw failure(error)
         }
     }
 
@@ -83,8 +83,24 @@ final class StoreSession: @unchecked Sendable {
         error as? EngineError ?? EngineError(.store, .storeUnreachable(store: "", reason: "\(error)"))
     }
 
-    func unreachable(_ error: any Error) -> EngineError {
-        EngineError(.store, .storeUnreachable(store: address.description, reason: StoreSession.reason(error)))
+    /// What a failed connection or statement means: the server's own error (with its SQLSTATE) when
+    /// it sent one about the statement or the login, else the store cannot be reached. A server that
+    /// ends the connection (shutdown, a terminated backend) or turns it away for now (starting up,
+    /// too many clients) counts as unreachable: trying again later can work.
+    func failure(_ error: any Error, connection: PostgresConnection? = nil) -> EngineError {
+        if let psql = error as? PSQLError, psql.code == .server, let message = psql.serverInfo?[.message] {
+            let sqlState = psql.serverInfo?[.sqlState]
+            let transient = sqlState.map { $0.hasPrefix("08") || $0.hasPrefix("57P") || $0 == "53300" } ?? false
+            if !transient && connection?.isClosed != true {
+                return EngineError(.store, .storeError(store: address.description, message: message, sqlState: sqlState))
+            }
+        }
+        return EngineError(.store, .storeUnreachable(store: address.description, reason: StoreSession.reason(error)))
+    }
+
+    /// An inconsistency Belay found in its own tables.
+    func inconsistent(_ what: String) -> EngineError {
+        EngineError(.store, .storeError(store: address.description, message: what, sqlState: nil))
     }
 
     /// What went wrong, in words: the server's message when it sent one.
@@ -105,7 +121,7 @@ final class StoreSession: @unchecked Sendable {
         @discardableResult
         func rows(_ query: PostgresQuery) throws(EngineError) -> [PostgresRow] {
             do { return try connection.query(query, logger: session.logger).wait().rows } catch {
-                throw session.unreachable(error)
+                throw session.failure(error, connection: connection)
             }
         }
 

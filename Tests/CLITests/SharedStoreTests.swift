@@ -8,50 +8,19 @@ import Glibc
 /// all of them pointed at one store.
 @Suite(.postgres)
 struct SharedStoreTests {
-    /// A fresh database of the suite's server, as a store URL with a short lease.
-    func storeURL(lease: String = "2s") throws -> (PostgresServer, String, String) {
-        let server = try PostgresServer.suite()
-        let database = try server.createDatabase()
-        return (server, database, server.url(database: database) + "?lease=\(lease)")
-    }
-
-    /// A playbook whose steps act outside the workspace (on the trace) unless told otherwise.
-    func sharedPlaybook(lock: String, _ phases: String...) -> String {
-        "name: shared\nlock: \(lock)\ndefaults:\n  retry: { attempts: 1, delay: 10ms }\nphases:\n" + phases.joined()
-    }
-
-    func start(_ fixture: RunFixture, _ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL) {
-        let out = fixture.root.appendingPathComponent("live-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: out)
-        let process = try Tool.start(
-            belayBinary, arguments, in: fixture.root, environment: environment.merging(["TRACE": fixture.trace.path]) { a, _ in a },
-            stdout: handle, stderr: handle)
-        return (process, out)
-    }
-
-    func waitFor(_ path: String, timeout: Double = 20) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: path) { return true }
-            usleep(20_000)
-        }
-        return false
-    }
-
     @Test func aRunStartedOnAIsSeenAndResumedOnBAfterAIsKilled() throws {
         let (_, _, url) = try storeURL()
         let text = sharedPlaybook(
             lock: "ab",
             phase("one", steps: tracedStep("a")),
             phase("two", steps: tracedStep(
-                "b", run: #"if [ "${MACHINE:-}" = A ]; then touch "$TRACE.started"; sleep 60; fi"#, fields: ["idempotent: true"])),
+                "b", run: #"if [ "${MACHINE:-}" = A ]; then echo $$ > "$TRACE.group"; touch "$TRACE.started"; sleep 60; fi"#,
+                fields: ["idempotent: true"])),
             phase("three", steps: tracedStep("c")))
         let a = try RunFixture(playbook: text), b = try RunFixture(playbook: text)
         let (process, _) = try start(a, ["run", a.playbook.path, "--run-id", "r1", "--store", url], environment: ["MACHINE": "A"])
         #expect(waitFor(a.trace.path + ".started"))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        killMachine(process, group: a.trace.path + ".group")
 
         let runs = try b.belay(["runs", "--store", url, "--workspace", b.workspace.path])
         #expect(runs.status == 0 && runs.stdout.contains("r1"), "\(runs.output)")

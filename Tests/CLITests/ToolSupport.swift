@@ -29,41 +29,14 @@ enum Tool {
         try Launcher.run(executable, arguments, in: directory, environment: environment)
     }
 
-    /// `bash -c <script>` in `directory` (for sqlite3, curl and friends), as a clean child: default
-    /// signal handling (Foundation's `Process` passes on the test runner's blocked signals, so a
-    /// server the script starts would ignore SIGTERM) and no inherited descriptors beyond 0-2
-    /// (`Process` notices the end of a child when a socket it inherited closes, so a server left
-    /// running would otherwise hold this call until it stops; the wait itself stays exact).
+    /// `bash -c <script>` in `directory` as a clean child: `Launcher.shell`.
     @discardableResult
     static func shell(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> ToolResult {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", defaultSignalsThenBash, script], in: directory, environment: environment)
+        try Launcher.shell(script, in: directory, environment: environment)
     }
 
-    private static let defaultSignalsThenBash = """
-        import os, signal, sys
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM):
-            signal.signal(number, signal.SIG_DFL)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        os.execvp("bash", ["bash", "-c", sys.argv[1]])
-        """
-
-    /// Live processes (zombies excluded) whose command line mentions `folder` or whose working
-    /// directory is inside it, as "pid: command line" (read from /proc; this process excluded).
-    static func processes(inside folder: URL) -> [String] {
-        let own = ProcessInfo.processInfo.processIdentifier
-        let path = folder.standardizedFileURL.resolvingSymlinksInPath().path
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> String? in
-            guard let pid = Int32(entry), pid != own,
-                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty
-            else { return nil }   // zombies and kernel threads have no command line
-            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd")) ?? ""
-            let inside = command.contains(path) || cwd == path || cwd.hasPrefix(path + "/")
-            return inside ? "\(pid): \(command) (in \(cwd))" : nil
-        }
-    }
+    /// Live processes inside `folder`: `Launcher.processes(inside:)`.
+    static func processes(inside folder: URL) -> [String] { Launcher.processes(inside: folder) }
 }
 
 /// A temporary folder holding copies of some of the repository's files; removed when released.

@@ -43,6 +43,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case locked(holder: LockHolder?, lockFile: String)
         /// The shared store `store` (its address without credentials) cannot be reached.
         case storeUnreachable(store: String, reason: String)
+        /// The shared store's server was reached and refused a statement (a missing privilege, a
+        /// constraint, a schema newer than this Belay): its message and SQLSTATE, when it sent one.
+        case storeError(store: String, message: String, sqlState: String?)
         /// The store refused a write: the lock `lock` is no longer this runner's (`epoch` was ours;
         /// `holder` has it now, or nobody when the lease just lapsed).
         case fenced(lock: String, epoch: Int, holder: LockHolder?)
@@ -156,6 +159,8 @@ extension EngineError.Problem: CustomStringConvertible {
             "the workspace is locked (\(lockFile) is held but cannot be read)"
         case .storeUnreachable(let store, let reason):
             "the store \(store) cannot be reached: \(reason)"
+        case .storeError(let store, let message, let sqlState):
+            "the store \(store) refused: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
         case .fenced(let lock, let epoch, let holder?):
             "the lock \(lock) is no longer ours (epoch \(epoch)): \(holder) holds it now; nothing more was written"
         case .fenced(let lock, let epoch, nil):

@@ -15,10 +15,32 @@ extension SagaExecution {
     /// Waits for (or ends) every process group the journal holds as spawned and not finished that
     /// is still alive, journaling `orphan_found` and `orphan_ended` and writing the same words into
     /// the attempt's log. Only after this does a resume or rollback decide any step's outcome.
+    ///
+    /// A group started on another machine (a run taken over from a runner elsewhere) can be neither
+    /// seen nor waited for from here: it is journaled as `orphan_elsewhere`, and the step's outcome
+    /// is unknown, decided as after a crash.
     /// - Throws: `.orphanRunning` when the operator stopped the wait while the group still runs.
     func settleOrphans(for operation: EngineError.Operation) async throws(EngineError) {
-        for process in currentState.openProcesses where process.identity.isAlive {
-            try await settle(process, operation: operation)
+        for process in currentState.openProcesses {
+            if !process.isHere {
+                try recordElsewhere(process)
+            } else if process.identity.isAlive {
+                try await settle(process, operation: operation)
+            }
+        }
+    }
+
+    private func recordElsewhere(_ process: RunState.OpenProcess) throws(EngineError) {
+        var elsewhere = event(.orphanElsewhere, phase: process.step.phase, step: process.step.step)
+        elsewhere.action = process.action
+        elsewhere.attempt = process.attempt
+        elsewhere.processGroup = process.identity.group
+        elsewhere.machine = process.machine
+        elsewhere.log = process.log
+        elsewhere.note = "its process group \(process.identity.group) was started on another machine (\(process.machine ?? "?")), "
+            + "whose processes this one cannot see or wait for; its outcome is unknown and is decided as after a crash"
+        do { try record(elsewhere) } catch {
+            throw EngineError(.journal, .io(.journal, path: folder.journal.path, reason: "\(error)"))
         }
     }
 

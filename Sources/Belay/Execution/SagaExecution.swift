@@ -423,6 +423,7 @@ final class SagaExecution: Sendable {
         spawned.attempt = context.attempt
         spawned.processGroup = identity.group
         spawned.processStart = identity.startTime
+        spawned.machine = MachineIdentity.current
         spawned.log = log
         note(spawned)
     }

@@ -35,6 +35,7 @@ extension JournalEvent {
         add(.attempt, attempt.map(Int64.init))
         add(.processGroup, processGroup.map(Int64.init))
         add(.processStart, processStart)
+        add(.machine, machine)
         add(.exitCode, exitCode.map(Int64.init))
         add(.durationMs, durationMs)
         if let outputs {

@@ -12,6 +12,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case runStarted = "run_started"
         case lockTakenOver = "lock_taken_over"
+        /// Someone freed the run's lock by hand while the run held it (`by`, `note`, `lock`): its
+        /// process can write nothing more. Like `warning`, it changes nothing in the run's state.
+        case lockReleased = "lock_released"
         case checkpointRecorded = "checkpoint_recorded"
         case phaseStarted = "phase_started"
         case phaseCompleted = "phase_completed"
@@ -26,6 +29,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case orphanFound = "orphan_found"
         /// That process group is gone: it ended by itself, or was terminated (`note` says which).
         case orphanEnded = "orphan_ended"
+        /// That process group was started on another machine (`machine`), whose processes cannot be
+        /// seen from here: the step's outcome is unknown and is decided as after a crash.
+        case orphanElsewhere = "orphan_elsewhere"
         case attemptFinished = "attempt_finished"
         case stepSucceeded = "step_succeeded"
         case stepFailed = "step_failed"
@@ -145,6 +151,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// On `process_started`: the group leader's start time (clock ticks since boot), so a reused pid
     /// is never taken for the step's process.
     public var processStart: Int64?
+    /// On `process_started` and `orphan_elsewhere`: the machine the process group runs on
+    /// (`MachineIdentity`), so a Belay process elsewhere never takes a pid of its own for it.
+    public var machine: String?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -166,6 +175,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case preserved
         case processGroup = "process_group"
         case processStart = "process_start"
+        case machine
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

@@ -9,6 +9,11 @@ extension RunState {
         public var startedTime: String
         /// Its attempt log, relative to the workspace.
         public var log: String?
+        /// The machine it runs on (nil in journals written before it was recorded: this one).
+        public var machine: String?
+
+        /// Whether this Belay process can see the group: it runs on this machine.
+        public var isHere: Bool { machine == nil || machine == MachineIdentity.current }
     }
 
     mutating func applyProcessEvent(_ event: JournalEvent) {
@@ -18,8 +23,8 @@ extension RunState {
             openProcesses.append(OpenProcess(
                 step: key, action: event.action ?? .run, attempt: event.attempt ?? 1,
                 identity: ProcessGroupIdentity(group: group, startTime: event.processStart),
-                startedTime: event.time, log: event.log))
-        case .orphanEnded:
+                startedTime: event.time, log: event.log, machine: event.machine))
+        case .orphanEnded, .orphanElsewhere:
             openProcesses.removeAll { $0.identity.group == event.processGroup }
         default:
             break

@@ -181,6 +181,16 @@ public struct RunState: Sendable, Hashable {
     public var approvals: [StepKey: ApprovalRecord] = [:]
     /// The notes of `warning` events, in order (notifications that could not be delivered).
     public var warnings: [String] = []
+    /// Each time someone freed the run's lock by hand, in order.
+    public var lockReleases: [LockRelease] = []
+
+    /// A `lock_released` event: who freed the run's lock, when, and why.
+    public struct LockRelease: Sendable, Hashable {
+        public var lock: String
+        public var by: String
+        public var time: String
+        public var note: String
+    }
     /// The approval step waiting for a decision, if any.
     public var waitingApproval: StepKey?
     /// Shell actions whose process was spawned and whose attempt has no recorded end: a crash may
@@ -258,6 +268,10 @@ public struct RunState: Sendable, Hashable {
             warnings.append(event.note ?? "")
             return
         }
+        if event.event == .lockReleased {
+            lockReleases.append(LockRelease(lock: event.lock ?? "", by: event.by ?? "", time: event.time, note: event.note ?? ""))
+            return
+        }
         if !event.time.isEmpty {
             if startedTime == nil { startedTime = event.time }
             updatedTime = event.time
@@ -326,7 +340,7 @@ public struct RunState: Sendable, Hashable {
                     $0.log = event.log ?? $0.log
                 }
             }
-        case .processStarted, .orphanFound, .orphanEnded:
+        case .processStarted, .orphanFound, .orphanEnded, .orphanElsewhere:
             applyProcessEvent(event)
         case .attemptFinished:
             guard let key = key(event) else { break }
@@ -434,7 +448,7 @@ public struct RunState: Sendable, Hashable {
             status = .failed
         case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:
             applyGateEvent(event)
-        case .warning:
+        case .warning, .lockReleased:
             break  // kept aside before the switch
         }
         settleApproval(after: event)

@@ -41,6 +41,15 @@ struct StoreChoice {
         }
     }
 
+    /// The chosen store's locks, when a store is chosen (exits 2 when it is unusable).
+    func openLocks(lock: String) throws -> PostgresRunLocks? {
+        guard let url else { return nil }
+        do { return try PostgresStore.locks(url, lock: lock) } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error)) (store from \(origin)); nothing was started")
+            throw ExitCode(2)
+        }
+    }
+
     private func engine(_ workspace: URL) throws -> Engine {
         do { return try Engine(workspace: workspace) } catch { throw OperateExit.fail(error) }
     }

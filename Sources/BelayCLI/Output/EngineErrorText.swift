@@ -44,6 +44,8 @@ enum EngineErrorText {
             "--note must say what was done by hand (it is kept in the journal)"
         case .storeUnreachable:
             "\(error); check the URL (--store, BELAY_STORE or `store:`) and that the server is up"
+        case .storeError(_, _, let sqlState):
+            "\(error); the server is up and said no: " + storeAdvice(sqlState)
         case .fenced:
             "\(error); see `belay lock status`"
         case .approvalAlreadyDecided(let runID, _, _, _):
@@ -55,6 +57,22 @@ enum EngineErrorText {
                 + (operation == .rollback ? " (with the same --to)" : "") + ", or add --kill-orphans to terminate it"
         default:
             error.description
+        }
+    }
+
+    /// What to do about an error the store's server sent, by its SQLSTATE class.
+    static func storeAdvice(_ sqlState: String?) -> String {
+        switch sqlState?.prefix(2) {
+        case "42" where sqlState == "42501":
+            "grant the URL's role the privileges docs/store.md lists on Belay's tables, then try again"
+        case "28":
+            "check the user and password in the URL"
+        case "3D":
+            "create the database the URL names, or fix its name"
+        case nil:
+            "see docs/store.md"
+        default:
+            "fix what it says on the server, then try again"
         }
     }
 

@@ -105,7 +105,7 @@ final class RunRenderer: Sendable {
             let stop = event.note?.contains("terminating") == true
                 ? "" : paint("\n    (Ctrl-C stops waiting and decides nothing; --kill-orphans terminates the group instead)", .dim)
             return "  \(paint("⏳", .yellow)) \(key?.description ?? "") [\(event.action?.rawValue ?? "run")]: \(shown(event.note ?? ""))" + stop
-        case .orphanEnded:
+        case .orphanEnded, .orphanElsewhere:
             return "  \(paint("⏳", .yellow)) \(key?.description ?? ""): \(shown(event.note ?? ""))"
         default:
             return nil

@@ -45,6 +45,8 @@ struct RunStory {
             return text
         case .lockTakenOver:
             return "lock taken over: \(shown(event.note ?? ""))"
+        case .lockReleased:
+            return "lock \(shown(event.lock ?? "")) released by hand by \(shown(event.by ?? "")): \(shown(event.note ?? ""))"
         case .checkpointRecorded:
             if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
             if event.preserved != nil {
@@ -66,7 +68,7 @@ struct RunStory {
             return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
         case .processStarted:
             return nil
-        case .orphanFound, .orphanEnded:
+        case .orphanFound, .orphanEnded, .orphanElsewhere:
             return "  ⏳ \(step): \(event.note ?? "")"
         case .attemptFinished:
             guard let error = event.error else { return nil }

@@ -40,6 +40,10 @@ enum StatusText {
                 + (step?.compensationError.map { ": \(shown($0))" } ?? ""))
             if let log = step?.compensationLog { lines.append("  log: \(log)") }
         }
+        for release in state.lockReleases {
+            lines.append(output.paint("  lock \(shown(release.lock)) released by hand by \(shown(release.by)) at \(release.time): ", .yellow)
+                + shown(release.note))
+        }
         for phase in state.phases {
             let point = phase.checkpoint.map { "  point \($0.prefix(10))" } ?? ""
             lines.append("  ▸ \(phase.id)  \(phase.status.rawValue)\(point)")

@@ -20,50 +20,51 @@ import Glibc
 /// PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user (the folder is
 /// given to it and `initdb`/`pg_ctl` run through `runuser`); otherwise it runs as the current user.
 /// When PostgreSQL is not installed, `start()` fails and says so: `make deps` installs it.
-final class PostgresServer: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class PostgresServer: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The temporary folder: `data/`, `server.log` and the unix socket.
-    let root: URL
+    public let root: URL
     /// The folder of `initdb`, `pg_ctl`, `psql` and `pg_dump`.
-    let bin: URL
-    let host = "127.0.0.1"
-    let port: Int
-    let user = "postgres"
+    public let bin: URL
+    public let host = "127.0.0.1"
+    public let port: Int
+    public let user = "postgres"
     /// The postmaster's process id, from `data/postmaster.pid`.
-    let postmasterPID: Int32
+    public let postmasterPID: Int32
 
     private let lock = NSLock()
     private var stopped = false
 
     /// The cluster of the enclosing `@Suite(.postgres)`.
-    @TaskLocal static var current: PostgresServer?
+    @TaskLocal public static var current: PostgresServer?
 
-    static func suite() throws -> PostgresServer {
+    public static func suite() throws -> PostgresServer {
         guard let server = current else { throw Failure(description: "no PostgreSQL server here: mark the suite @Suite(.postgres)") }
         return server
     }
 
-    var url: String { url(database: "postgres") }
-    func url(database: String) -> String { "postgresql://\(user)@\(host):\(port)/\(database)" }
+    public var url: String { url(database: "postgres") }
+    public func url(database: String) -> String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
     /// libpq's variables for `database`, for commands that connect without arguments.
-    func environment(database: String = "postgres") -> [String: String] {
+    public func environment(database: String = "postgres") -> [String: String] {
         ["PGHOST": host, "PGPORT": "\(port)", "PGUSER": user, "PGDATABASE": database]
     }
 
     // MARK: - Starting and stopping
 
     /// A cluster for the duration of `body`, stopped however `body` ends.
-    static func with<T>(_ body: (PostgresServer) throws -> T) throws -> T {
+    public static func with<T>(_ body: (PostgresServer) throws -> T) throws -> T {
         let server = try start()
         defer { server.stop() }
         return try body(server)
     }
 
-    static func start() throws -> PostgresServer {
+    public static func start() throws -> PostgresServer {
         let bin = try binDirectory()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("belay-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -121,7 +122,7 @@ final class PostgresServer: @unchecked Sendable {
     /// Stops the server and deletes its folder; a second call does nothing. Returns the cluster's
     /// processes that were still alive afterwards (none, unless even SIGKILL failed).
     @discardableResult
-    func stop() -> [String] {
+    public func stop() -> [String] {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return [] }
@@ -140,11 +141,11 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// Whether the postmaster still runs.
-    var isRunning: Bool { Self.isAlive(postmasterPID) }
+    public var isRunning: Bool { Self.isAlive(postmasterPID) }
 
     /// Live processes of this cluster: the postmaster, and whatever runs in or names its folder.
-    func leftovers() -> [String] {
-        var found = Tool.processes(inside: root)
+    public func leftovers() -> [String] {
+        var found = Launcher.processes(inside: root)
         if Self.isAlive(postmasterPID) && !found.contains(where: { $0.hasPrefix("\(postmasterPID):") }) {
             found.append("\(postmasterPID): postmaster")
         }
@@ -156,11 +157,11 @@ final class PostgresServer: @unchecked Sendable {
     /// Runs `sql` (one statement or several) with psql in `database`, stopping at the first error; returns
     /// the rows unaligned, without headers, `|` between columns. Throws with psql's message on an error.
     @discardableResult
-    func psql(_ sql: String, database: String = "postgres") throws -> String {
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("belay-pg-\(UUID().uuidString).sql")
         try sql.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Tool.run(
+        let result = try Launcher.run(
             bin.appendingPathComponent("psql"),
             ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", "\(port)", "-U", user, "-d", database, "-f", file.path],
             in: FileManager.default.temporaryDirectory)
@@ -169,7 +170,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A new, empty database with a unique name, which is returned.
-    func createDatabase() throws -> String {
+    public func createDatabase() throws -> String {
         let name = "test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         try psql("CREATE DATABASE \(name)")
         return name
@@ -177,8 +178,8 @@ final class PostgresServer: @unchecked Sendable {
 
     /// `pg_dump --schema-only` of `database`, without owners and privileges and without the `\restrict`
     /// lines (their key is random), so that equal schemas give equal text.
-    func schema(database: String) throws -> String {
-        let result = try Tool.run(
+    public func schema(database: String) throws -> String {
+        let result = try Launcher.run(
             bin.appendingPathComponent("pg_dump"),
             ["--schema-only", "--no-owner", "--no-privileges", "-h", host, "-p", "\(port)", "-U", user, database],
             in: FileManager.default.temporaryDirectory)
@@ -194,16 +195,16 @@ final class PostgresServer: @unchecked Sendable {
 
     /// Runs `command` as the cluster's owner: `postgres` when this process is root, else this user.
     private static func asOwner(_ command: String, root: URL) throws -> ToolResult {
-        try Tool.shell(isRoot ? "runuser -u postgres -- \(command)" : command, in: FileManager.default.temporaryDirectory)
+        try Launcher.shell(isRoot ? "runuser -u postgres -- \(command)" : command, in: FileManager.default.temporaryDirectory)
     }
 
     /// Where `initdb` is: Debian's /usr/lib/postgresql/<major>/bin (newest major), `pg_config --bindir`,
     /// or the PATH.
-    static func binDirectory() throws -> URL {
+    public static func binDirectory() throws -> URL {
         let fm = FileManager.default
         let majors = ((try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).compactMap { Int($0) }.sorted(by: >)
         var candidates = majors.map { "/usr/lib/postgresql/\($0)/bin" }
-        if let found = try? Tool.shell("pg_config --bindir 2>/dev/null; dirname \"$(command -v initdb)\" 2>/dev/null", in: fm.temporaryDirectory) {
+        if let found = try? Launcher.shell("pg_config --bindir 2>/dev/null; dirname \"$(command -v initdb)\" 2>/dev/null", in: fm.temporaryDirectory) {
             candidates += found.stdout.split(separator: "\n").map(String.init)
         }
         for folder in candidates where fm.isExecutableFile(atPath: folder + "/initdb") && fm.isExecutableFile(atPath: folder + "/pg_ctl") {
@@ -216,7 +217,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -235,7 +236,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// Whether `pid` is a live process (a zombie, which no one may reap here, counts as gone).
-    static func isAlive(_ pid: Int32) -> Bool {
+    public static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")")
         else { return false }
@@ -243,16 +244,16 @@ final class PostgresServer: @unchecked Sendable {
         return state != "Z" && state != "X"
     }
 
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
+    public static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
 }
 
 /// `@Suite(.postgres)`: the suite's tests share one private PostgreSQL cluster (`PostgresServer.suite()`),
 /// started before the first test and stopped after the last, whatever the tests did. The suite fails
 /// if a process of the cluster is still alive after the stop.
-struct PostgresSuiteTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+public struct PostgresSuiteTrait: SuiteTrait, TestScoping {
+    public var isRecursive: Bool { false }
 
-    func provideScope(
+    public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         if PostgresServer.current != nil { return try await function() }
@@ -271,5 +272,5 @@ struct PostgresSuiteTrait: SuiteTrait, TestScoping {
 }
 
 extension Trait where Self == PostgresSuiteTrait {
-    static var postgres: Self { PostgresSuiteTrait() }
+    public static var postgres: Self { PostgresSuiteTrait() }
 }
