@@ -46,7 +46,10 @@ extension CheckpointStore {
         guard git_patch_to_buf(&buffer, patch) == 0 else { return "" }
         defer { git_buf_dispose(&buffer) }
         guard let pointer = buffer.ptr else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: buffer.size), as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(start: pointer, count: buffer.size), as: UTF8.self)
+        // git's `diff --git` and `index` lines name blobs nobody looks up: the patch starts at `---`.
+        guard let start = text.range(of: "--- ") else { return text }
+        return String(text[start.lowerBound...])
     }
 }
 

@@ -64,7 +64,7 @@ enum CaptureLines {
             } else {
                 lines.append("captures NOT verified against \(last.point): \(results)")
                 if let strict = last.strictFailure { lines.append(strict) }
-                if let diff = last.diff { lines.append(indent(diff.trimmingSuffixNewline)) }
+                if let diff = last.diff { lines += indent(diff.trimmingSuffixNewline).components(separatedBy: "\n") }
             }
         }
         if !record.drifted.isEmpty {
