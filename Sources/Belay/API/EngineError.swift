@@ -196,7 +196,7 @@ extension EngineError.Problem: CustomStringConvertible {
         case .captureDrift(let id, let captures, let diff, let operation):
             "the target changed outside Belay since run \(id) last captured it: "
                 + captures.map { "capture \($0) differs" }.joined(separator: ", ")
-                + (diff.map { "\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }.joined(separator: "\n") } ?? "")
+                + (diff.map { "\n" + $0.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") } ?? "")
                 + "\n\(operation.rawValue) would act on a target it does not know"
         case .playbookChanged(let id, let playbook, let snapshot):
             "the playbook \(playbook) changed since run \(id) started; Belay uses the snapshot \(snapshot), "

@@ -35,7 +35,7 @@ extension SagaExecution {
         }
         guard let kept else { return nil }
         let live = await runner.run()
-        let differing = CaptureComparison.compare(live: live, kept: kept, point: "last", fromKept: true)
+        let differing = CaptureComparison.compare(live: live, kept: kept, point: "last-seen", fromKept: true)
             .filter { $0.status == .differs }
         guard !differing.isEmpty else { return nil }
         let names = differing.map(\.name)
