@@ -57,6 +57,8 @@ public struct Saga: Sendable {
     /// for a URL kept in an environment variable. The engine never calls them; whoever drives the
     /// run (the command line) does.
     public var notify: [String] = []
+    /// Commands whose output is kept with every rollback point (docs/captures.md).
+    public var captures: [Capture] = []
 
     public init(
         _ name: String, description: String? = nil, vars: [String: String] = [:], env: [String: String] = [:],

@@ -42,6 +42,8 @@ public struct Step: Sendable, Identifiable {
     public var critical: Bool
     /// When `true`, `resume` may re-run the step after a crash left its outcome unknown.
     public var idempotent: Bool
+    /// Record a rollback point `<phase>/<step>` just before the step runs ("before risky operations").
+    public var checkpointBefore = false
 
     public init(
         id: String, name: String? = nil, run: StepWork, compensate: StepWork? = nil, verify: StepWork? = nil,

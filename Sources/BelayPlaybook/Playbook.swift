@@ -24,6 +24,8 @@ public struct Playbook: Sendable, Hashable {
     /// Webhooks told about the run: `http(s)://` URLs, or `$NAME` for one kept in an environment
     /// variable (a webhook URL is usually a secret).
     public var notify: [String] = []
+    /// `capture:` entries in file order: state outside the workspace recorded at every point.
+    public var captures: [Capture] = []
     /// Phases in file order; `executionOrder()` gives the order they run in.
     public var phases: [PlaybookPhase]
     /// Named sets of values (staging, production), in file order; one may be chosen per run.
@@ -140,6 +142,8 @@ public struct PlaybookStep: Sendable, Hashable, Identifiable {
     public var idempotent: Bool
     /// The step has no compensation on purpose.
     public var irreversible: Bool
+    /// `checkpoint: before`: a rollback point `<phase>/<step>` is recorded just before it runs.
+    public var checkpointBefore = false
 
     public init(
         id: String, name: String? = nil, action: PlaybookAction, compensate: String? = nil,

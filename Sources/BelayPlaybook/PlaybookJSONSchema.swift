@@ -21,6 +21,27 @@ public enum PlaybookJSONSchema {
               "description": "Webhooks told when the run starts, waits, fails or ends: an http(s) URL, $NAME for a URL in an environment variable, or a list of them.",
               "oneOf": [{ "$ref": "#/definitions/text" }, { "type": "array", "items": { "$ref": "#/definitions/text" } }]
             },
+            "capture": {
+              "type": ["object", "null"],
+              "description": "Commands whose output describes state outside the workspace, kept with every rollback point (docs/captures.md).",
+              "propertyNames": { "$ref": "#/definitions/id" },
+              "additionalProperties": {
+                "anyOf": [
+                  { "$ref": "#/definitions/text" },
+                  {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["run"],
+                    "properties": {
+                      "run": { "$ref": "#/definitions/text", "description": "The command; its standard output is kept." },
+                      "required": { "type": "boolean", "description": "A failure stops the run instead of being recorded." },
+                      "verify": { "enum": ["warn", "strict"], "description": "strict: a difference after a rollback is a failure." },
+                      "timeout": { "$ref": "#/definitions/duration" }
+                    }
+                  }
+                ]
+              }
+            },
             "vars": { "$ref": "#/definitions/vars" },
             "secrets": { "$ref": "#/definitions/secrets" },
             "env": { "$ref": "#/definitions/env" },
@@ -151,7 +172,8 @@ public enum PlaybookJSONSchema {
                 "retry": { "$ref": "#/definitions/retry" },
                 "critical": { "type": "boolean" },
                 "idempotent": { "type": "boolean" },
-                "irreversible": { "type": "boolean" }
+                "irreversible": { "type": "boolean" },
+                "checkpoint": { "enum": ["before"], "description": "Record a rollback point <phase>/<step> just before the step runs." }
               }
             }
           }

@@ -88,6 +88,7 @@ struct PlaybookParser {
                 playbook.notify.append(target)
             }
         }
+        if let node = fields["capture"] { playbook.captures = captures(node) }
 
         var phaseSources: [PhaseSource] = []
         if let node = fields["phases"], let items = reader.sequence(node, "phases") {
@@ -276,6 +277,15 @@ struct PlaybookParser {
         if let node = fields["idempotent"], let value = reader.bool(node, "idempotent") { step.idempotent = value }
         if let node = fields["irreversible"], let value = reader.bool(node, "irreversible") {
             step.irreversible = value
+        }
+        if let node = fields["checkpoint"], let value = reader.string(node, "checkpoint") {
+            if value == "before" {
+                step.checkpointBefore = true
+            } else {
+                reader.error(
+                    "checkpoint must be before, found '\(value)'", at: node,
+                    hint: "checkpoint: before records a rollback point <phase>/<step> just before the step runs")
+            }
         }
 
         checkCompensation(step, kind: actions.isEmpty ? nil : kind, fields: fields, label: label)

@@ -23,6 +23,7 @@ extension Saga {
         self.shownVars = playbook.shownVars
         self.lockName = playbook.lockName
         self.notify = playbook.notify
+        self.captures = playbook.captures
         self.secretVars = Set(playbook.secretVariables)
     }
 }
@@ -40,5 +41,6 @@ extension Step {
             verify: step.verify.map(StepWork.shell), timeout: step.timeout, retry: step.retry,
             critical: step.critical, idempotent: step.idempotent)
         self.cancel = step.cancel.map(StepWork.shell)
+        self.checkpointBefore = step.checkpointBefore
     }
 }

@@ -234,6 +234,30 @@ import Testing
 
     /// Every boundary a full run can be rolled back to, with how many migrations it had applied
     /// (-1: none, not even schema_migrations).
+    @Test func theSchemaCaptureShowsEachMigrationsDDLAndAHandMadeChangeIsRefusedAsDrift() throws {
+        let fixture = try fixture()
+        #expect(try fixture.run("r").status == 0)
+        let points = try fixture.belay(["points", "r", "--workspace", Self.folder])
+        #expect(points.status == 0, "\(points.output)")
+        #expect(points.stdout.components(separatedBy: "captures: changed schema").count - 1 == 5, "\(points.stdout)")
+        let diff = try fixture.belay(["diff", "r", "orders-index", "--workspace", Self.folder])
+        #expect(diff.stdout.contains("+CREATE INDEX orders_by_customer"), "\(diff.stdout)")
+        let dry = try fixture.belay(["rollback", "r", "--to", "customer-status", "--dry-run", "--workspace", Self.folder])
+        #expect(dry.stdout.contains("-CREATE INDEX orders_by_customer"), "\(dry.stdout)")
+
+        // A column added by hand: the rollback refuses and shows it.
+        try fixture.psql("ALTER TABLE customers ADD COLUMN nickname text;")
+        let refused = try fixture.belay(["rollback", "r", "--to", "customer-status", "--workspace", Self.folder])
+        #expect(refused.status == 2, "\(refused.output)")
+        #expect(refused.stderr.contains("capture schema differs"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nickname"), "\(refused.stderr)")
+
+        try fixture.psql("ALTER TABLE customers DROP COLUMN nickname;")
+        let rollback = try fixture.belay(["rollback", "r", "--to", "customer-status", "--workspace", Self.folder])
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(rollback.stdout.contains("captures verified against customer-status: schema verified"), "\(rollback.stdout)")
+    }
+
     @Test(arguments: [("start", -1)] + Self.boundaries.dropLast().map { ($0.phase, $0.applied) })
     func rollbackToABoundaryGivesThatBoundarysExactSchema(target: String, applied count: Int) throws {
         let fixture = try fixture()
@@ -245,6 +269,8 @@ import Testing
         let rollback = try fixture.belay(["rollback", "r", "--to", target, "--workspace", Self.folder])
         #expect(rollback.status == 0, "\(rollback.output)")
         #expect(rollback.stdout.contains("rolled back to \(target)"))
+        // The schema capture, taken again after the rollback, equals what the point kept.
+        #expect(rollback.stdout.contains("captures verified against \(target): schema verified"), "\(rollback.stdout)")
         #expect(try fixture.schema() == recorded)
         #expect(try fixture.schema() == (count < 0 ? before : try referenceSchemas(fixture)[count]))
         if count >= 0 {

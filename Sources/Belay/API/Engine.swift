@@ -116,10 +116,12 @@ public struct Engine: Sendable {
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
         try await execution.settleOrphans(for: .resume)
         let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .resume)
+        let captureDrift = try await execution.checkCaptureDrift(state: state, force: force, operation: .resume)
         var reason = crashed ? "the previous process stopped without ending the run (crash or kill)" : "resuming a \(state.status.rawValue) run"
         if let previous = lock.tookOverFrom { reason += "; took over the lock left by \(previous)" }
         if state.ignoredLines > 0 { reason += "; ignored \(state.ignoredLines) torn journal line(s)" }
         if let note = drift.note { reason += "; \(note)" }
+        if let captureDrift { reason += "; \(captureDrift)" }
         return await execution.resume(reason: reason, preserved: drift.preserved, later: drift.laterRun)
     }
 

@@ -69,6 +69,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Files changed outside Belay since the run last recorded the workspace (`kind path`);
         /// `laterRun` when another run recorded commits in the workspace since.
         case drift(runID: String, files: [String], operation: Operation, laterRun: LaterRun?)
+        /// Captures that differ from what Belay saw last (docs/captures.md), with their diffs.
+        case captureDrift(runID: String, captures: [String], diff: String?, operation: Operation)
         case playbookChanged(runID: String, playbook: String, snapshot: String)
         case noSnapshot(runID: String, path: String)
         /// The run's playbook snapshot no longer loads; `diagnostics` are rendered with locations.
@@ -196,6 +198,11 @@ extension EngineError.Problem: CustomStringConvertible {
                 + files.map { "  \($0)" }.joined(separator: "\n")
                 + (later.map { "\n" + SagaExecution.laterRunNote($0) } ?? "")
                 + "\n\(operation.rawValue) would act on a workspace it does not know"
+        case .captureDrift(let id, let captures, let diff, let operation):
+            "the target changed outside Belay since run \(id) last captured it: "
+                + captures.map { "capture \($0) differs" }.joined(separator: ", ")
+                + (diff.map { "\n" + $0.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") } ?? "")
+                + "\n\(operation.rawValue) would act on a target it does not know"
         case .playbookChanged(let id, let playbook, let snapshot):
             "the playbook \(playbook) changed since run \(id) started; Belay uses the snapshot \(snapshot), "
                 + "so what it runs may differ from the file you see"

@@ -42,7 +42,7 @@ public struct RunHistory: Sendable {
         self.points = engine.points
     }
 
-    private let points: any RollbackPoints
+    let points: any RollbackPoints
 
     /// The run's rollback points, in the order they were recorded.
     public func points() async throws -> [Point] {

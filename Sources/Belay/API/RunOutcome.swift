@@ -24,10 +24,12 @@ public struct RunOutcome: Sendable {
     public var state: RunState
 
     /// The process exit code for this outcome (the contract in docs/operate.md): 0 completed or
-    /// rolled back, 1 failed (compensated or stopped), 3 stuck, 75 paused.
+    /// rolled back, 1 failed (compensated or stopped, or rolled back with a `verify: strict`
+    /// capture that differs from the point), 3 stuck, 75 paused.
     public var exitCode: Int32 {
         switch result {
-        case .completed, .rolledBack: 0
+        case .completed: 0
+        case .rolledBack: state.captures.lastVerification?.strictFailure == nil ? 0 : 1
         case .compensated, .failed: 1
         case .stuck: 3
         case .paused, .pausedOnRequest: 75

@@ -125,9 +125,18 @@ public struct Rehearsal: Sendable {
                 + changed.prefix(10).joined(separator: ", "))
         }
 
+        let captures = unwound.failed == nil ? unwound.state.captures.lastVerification : nil
+        for (name, status) in (captures?.results ?? [:]).sorted(by: { $0.key < $1.key }) where status != "verified" {
+            failures.append("after the unwind, the capture \(name) " + (status == "differs"
+                ? "differs from the start"
+                : "was not compared with the start (\(status.dropFirst("not_compared: ".count)))"))
+        }
+        let captureDiff = captures?.differing.isEmpty == false ? captures?.diff : nil
+
         let events = (try? engine.stores.journal.read(run: runID).events) ?? []
         var compensated: [String] = []
         var notes: [String] = skipped.map { "not copied into the scratch workspace (not a file, folder or link): \($0)" }
+        if let captureDiff { notes.append("the captures after the unwind, against the start:\n" + captureDiff) }
         for event in events {
             let key = "\(event.phase ?? "")/\(event.step ?? "")"
             switch event.event {
@@ -146,7 +155,8 @@ public struct Rehearsal: Sendable {
             compensated: compensated, failures: failures, changedFiles: changed, notes: notes,
             roots: roots, files: reached.digests,
             vars: saga.vars.isEmpty ? nil : saga.vars.merging(
-                saga.secretVars.map { ($0, SecretMasker.mask) }) { _, masked in masked })
+                saga.secretVars.map { ($0, SecretMasker.mask) }) { _, masked in masked },
+            captures: captures?.results)
         let rehearsals = RehearsalStore(workspace: workspace)
         let evidence: URL
         do {
@@ -203,6 +213,8 @@ extension Engine {
             of: state, saga: saga, order: try order(of: saga), folder: folder,
             options: RunOptions(runID: runID, observer: observer))
         let failed = await execution.unwindForRehearsal()
+        // The captures too must be back where they started: the target, not only the files.
+        if failed == nil { _ = await execution.verifyCaptures(against: PointName.start) }
         return (execution.currentState, failed)
     }
 }

@@ -29,6 +29,9 @@ public struct RollbackPlan: Sendable {
     public var nothingToDo: Bool
     /// Why there is nothing to do, for the operator.
     public var nothingToDoReason: String?
+    /// Each capture run now against what the target point kept (diffs from now to the target):
+    /// what the rollback should do to the target. Empty unless asked for.
+    public var captures: [CaptureComparison] = []
 }
 
 extension Engine {
@@ -36,9 +39,16 @@ extension Engine {
     /// which order, and which files change. Reads only.
     /// - Throws: `EngineError` for an unknown run, an unknown target (with a did-you-mean), a phase
     ///   with no rollback point (skipped, never completed), or one whose work was already undone.
-    public func planRollback(_ runID: String, to target: String, saga: Saga? = nil) async throws -> RollbackPlan {
+    /// - Parameter captures: also run the playbook's captures and compare them with the target's.
+    public func planRollback(_ runID: String, to target: String, saga: Saga? = nil, captures: Bool = false) async throws -> RollbackPlan {
         let state = try state(of: runID)
-        return try await planRollback(runID, state: state, to: target, saga: saga)
+        var plan = try await planRollback(runID, state: state, to: target, saga: saga)
+        if captures, let saga, !saga.captures.isEmpty {
+            let runner = CaptureRunner(saga: saga, folder: RunFolder(workspace: workspace, runID: runID), options: RunOptions())
+            let kept = try? await points.captures(run: runID, point: target)
+            plan.captures = CaptureComparison.compare(live: await runner.run(), kept: kept, point: target, fromKept: false)
+        }
+        return plan
     }
 
     func planRollback(_ runID: String, state: RunState, to target: String, saga: Saga?) async throws -> RollbackPlan {
@@ -102,17 +112,20 @@ extension Engine {
         let execution = try continuation(of: state, saga: saga, order: order, folder: folder, options: options)
         try await execution.settleOrphans(for: .rollback)
         let drift = try await DriftCheck.check(state: state, runID: runID, points: points, force: force, doing: .rollback)
+        let captureDrift = try await execution.checkCaptureDrift(state: state, force: force, operation: .rollback)
         var note = "rollback to \(target) asked while the run was \(state.status.rawValue)"
         if let previous = lock.tookOverFrom { note += "; took over the lock left by \(previous)" }
         if let driftNote = drift.note { note += "; \(driftNote)" }
+        if let captureDrift { note += "; \(captureDrift)" }
         return await execution.rollback(to: target, note: note, preserved: drift.preserved, later: drift.laterRun)
     }
 
     static func checkRollbackTarget(_ target: String, state: RunState, runID: String) throws(EngineError) {
         func refuse(_ refusal: EngineError.RollbackRefusal) -> EngineError { EngineError(.refused, .rollbackTarget(refusal)) }
         let ids = state.phases.map(\.id)
+        if let point = StepPoint(target) { return try checkStepTarget(point, state: state, runID: runID) }
         guard target == PointName.start || ids.contains(target) else {
-            let suggestion = Suggestion.closest(to: target, among: [PointName.start] + ids)
+            let suggestion = Suggestion.closest(to: target, among: [PointName.start] + ids + state.pointOrder.filter { StepPoint($0) != nil })
             throw refuse(.unknownTarget(runID: runID, target: target, suggestion: suggestion, phases: ids))
         }
         if target == PointName.start {
@@ -191,6 +204,7 @@ extension SagaExecution {
             event.commit = restored.commit
             event.tree = restored.tree
             try record(event)
+            _ = await verifyCaptures(against: target)
         } catch {
             var event = event(.runStuck)
             event.point = target

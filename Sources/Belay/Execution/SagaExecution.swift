@@ -51,6 +51,14 @@ final class SagaExecution: Sendable {
         self.journal = journal
         self.masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
         self.books = Mutex(Books(state: initialState))
+        let environment = SagaExecution.environment(of: saga, folder: folder)
+        self.baseEnvironment = SagaExecution.keyed(environment)
+        self.shellPath = SagaExecution.resolve(shell: saga.shell, path: environment["PATH"])
+    }
+
+    /// The environment every shell command of the run gets: Belay's own, the playbook's `env:`,
+    /// the vars as `BELAY_VAR_<NAME>`, the run id and the workspace.
+    static func environment(of saga: Saga, folder: RunFolder) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in saga.env {
             // Templated like commands (`{{ vars.port }}`), but not quoted: no shell reads it.
@@ -61,8 +69,7 @@ final class SagaExecution: Sendable {
         for (name, value) in saga.vars { environment["BELAY_VAR_" + StepOutputFile.environmentSuffix(name)] = value }
         environment["BELAY_RUN_ID"] = folder.runID
         environment["BELAY_WORKSPACE"] = folder.workspace.path
-        self.baseEnvironment = SagaExecution.keyed(environment)
-        self.shellPath = SagaExecution.resolve(shell: saga.shell, path: environment["PATH"])
+        return environment
     }
 
     var currentState: RunState { books.withLock { $0.state } }
@@ -246,6 +253,7 @@ final class SagaExecution: Sendable {
     /// Journals `step_started`, then tries `run` (+ `verify`) up to the retry budget.
     func runStep(_ step: Step, in phase: Phase) async -> StepResult {
         let key = RunState.StepKey(phase: phase.id, step: step.id)
+        if let failure = await recordPointBefore(step, in: phase) { return .failed(failure) }
         var stepStarted = event(.stepStarted, phase: phase.id, step: step.id)
         stepStarted.action = .run
         stepStarted.attempt = 1
@@ -484,6 +492,7 @@ final class SagaExecution: Sendable {
         checkpoint.tree = recorded.tree
         // The start point is durable with the first phase's first step; a phase's with `phase_completed`.
         recordLater(checkpoint)
+        try await recordCaptures(point: name)
     }
 
     /// Applies the failure policy to a critical failure.
@@ -511,6 +520,7 @@ final class SagaExecution: Sendable {
     /// A commit of the workspace as Belay leaves it (no point name), so a later `resume` can tell
     /// files changed outside Belay from those its own steps changed.
     func recordStopCommit(event kind: String, phase: String) async {
+        await keepCapturesAsLeft()
         guard let recorded = try? await points.record(
             run: runID, event: kind, phase: phase.isEmpty ? PointName.start : phase, point: nil,
             summary: "the workspace as the run left it (\(kind))")

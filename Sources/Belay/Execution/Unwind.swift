@@ -19,6 +19,7 @@ extension SagaExecution {
                 event.commit = restored.commit
                 event.tree = restored.tree
                 try record(event)
+                _ = await verifyCaptures(against: PointName.start)
             }
         } catch {
             var event = event(.runStuck)

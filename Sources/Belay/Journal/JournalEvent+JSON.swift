@@ -57,6 +57,9 @@ extension JournalEvent {
         add(.comment, comment)
         add(.deadline, deadline)
         if let outcomeUnknown { members.append((CodingKeys.outcomeUnknown.stringValue, .bool(outcomeUnknown))) }
+        if let captures {
+            members.append(("captures", .object(captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
         if let preserved { members.append((CodingKeys.preserved.stringValue, .array(preserved.map(JSONText.string)))) }
         return .object(members)
     }

@@ -59,6 +59,14 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case approvalRequested = "approval_requested"
         case approvalRecorded = "approval_recorded"
         case runWaiting = "run_waiting"
+        /// The playbook's captures were run for the rollback point `point` and kept in `commit`;
+        /// `captures` says `recorded` or `failed` for each (docs/captures.md).
+        case capturesRecorded = "captures_recorded"
+        /// After a rollback or an unwind, the captures were run again and compared with the point
+        /// `point`: `captures` says `verified`, `differs` or `not_compared` for each; `note` holds the diffs.
+        case capturesVerified = "captures_verified"
+        /// Before a forced `resume` or `rollback`: captures that differed from the run's last point.
+        case capturesDrifted = "captures_drifted"
         /// Something around the run went wrong without touching it (a notification that could not
         /// be delivered); `note` says what. It changes nothing in the run's state.
         case warning
@@ -154,6 +162,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// On `process_started` and `orphan_elsewhere`: the machine the process group runs on
     /// (`MachineIdentity`), so a Belay process elsewhere never takes a pid of its own for it.
     public var machine: String?
+    /// On `captures_*` events: each capture's name and what became of it.
+    public var captures: [String: String]?
 
     public init(seq: Int = 0, time: String = "", event: Kind) {
         self.seq = seq
@@ -176,6 +186,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case processGroup = "process_group"
         case processStart = "process_start"
         case machine
+        case captures
     }
 
     /// The event's time as a date (nil when the journal line was written by hand and is malformed).

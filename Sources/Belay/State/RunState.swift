@@ -196,6 +196,8 @@ public struct RunState: Sendable, Hashable {
     /// Shell actions whose process was spawned and whose attempt has no recorded end: a crash may
     /// have left their process group running (RunState+Processes.swift).
     public var openProcesses: [OpenProcess] = []
+    /// What the captures showed (RunState+Captures.swift).
+    public var captures = CaptureRecord()
 
     public init() {}
 
@@ -246,6 +248,8 @@ public struct RunState: Sendable, Hashable {
     /// `target` undoes.
     public func phases(after target: String) -> [String] {
         guard target != "start" else { return phases.map(\.id) }
+        // A step's point (`<phase>/<step>`) undoes part of its own phase too.
+        if let point = StepPoint(target) { return [point.phase] + phases(after: point.phase) }
         guard let index = phases.firstIndex(where: { $0.id == target }) else { return [] }
         return phases[(index + 1)...].map(\.id)
     }
@@ -254,6 +258,7 @@ public struct RunState: Sendable, Hashable {
     /// phase whose compensation is still owed. Skipped phases never started a step, and a step
     /// compensated by an earlier unwind or rollback is not owed any more.
     public func compensations(rollingBackTo target: String) -> [StepKey] {
+        if let point = StepPoint(target) { return compensations(rollingBackTo: point) }
         let later = Set(phases(after: target))
         return pendingCompensations.filter { later.contains($0.phase) }
     }
@@ -304,7 +309,7 @@ public struct RunState: Sendable, Hashable {
             if let point = event.point, let commit = event.commit {
                 if points[point] == nil { pointOrder.append(point) }
                 points[point] = commit
-                if point != "start" { updatePhase(point) { $0.checkpoint = commit } }
+                if point != "start", StepPoint(point) == nil { updatePhase(point) { $0.checkpoint = commit } }
             }
         case .phaseStarted:
             updatePhase(event.phase) { $0.status = .running }
@@ -448,6 +453,8 @@ public struct RunState: Sendable, Hashable {
             status = .failed
         case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:
             applyGateEvent(event)
+        case .capturesRecorded, .capturesVerified, .capturesDrifted:
+            applyCaptureEvent(event)
         case .warning, .lockReleased:
             break  // kept aside before the switch
         }

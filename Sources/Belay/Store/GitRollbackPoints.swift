@@ -22,7 +22,7 @@ public struct GitRollbackPoints: RollbackPoints {
         run: String, event: String, phase: String, point: String?, summary: String?, details: [(String, String)]
     ) async throws -> RecordedPoint? {
         let checkpoint = try await store.record(
-            run: run, event: event, phase: phase, point: point, summary: summary, details: details)
+            run: run, event: event, phase: phase, point: point.map(PointName.stored), summary: summary, details: details)
         return RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex)
     }
 
@@ -31,13 +31,13 @@ public struct GitRollbackPoints: RollbackPoints {
         try await store.restore(target)
         let what = event == "rollback" ? "rolled back" : "restored"
         let checkpoint = try await store.record(
-            run: run, event: event, phase: point, point: nil,
+            run: run, event: event, phase: PointName.stored(point), point: nil,
             summary: "workspace \(what) to the rollback point '\(point)' (\(target.commit.hex.prefix(12)))")
         return .restored(RecordedPoint(commit: checkpoint.commit.hex, tree: checkpoint.tree.hex))
     }
 
     public func point(run: String, name: String) async throws -> RecordedPoint? {
-        try await store.point(run: run, name: name).map { RecordedPoint(commit: $0.commit.hex, tree: $0.tree.hex) }
+        try await store.point(run: run, name: PointName.stored(name)).map { RecordedPoint(commit: $0.commit.hex, tree: $0.tree.hex) }
     }
 
     public func diff(run: String, from: String, to: String?) async throws -> [FileChange] {
@@ -59,7 +59,7 @@ public struct GitRollbackPoints: RollbackPoints {
     }
 
     public func repairPoint(run: String, name: String, commit: String) async throws -> RecordedPoint? {
-        try await store.repairPoint(run: run, name: name, commit: commit)
+        try await store.repairPoint(run: run, name: PointName.stored(name), commit: commit)
             .map { RecordedPoint(commit: $0.commit.hex, tree: $0.tree.hex) }
     }
 
@@ -67,8 +67,18 @@ public struct GitRollbackPoints: RollbackPoints {
         try await store.laterRun(than: run).map { LaterRun(runID: $0.run, workspaceMatches: $0.workspaceMatches) }
     }
 
+    public func storeCaptures(run: String, point: String, outputs: [String: Data]) async throws -> String? {
+        let name = PointName.stored(point)
+        let parent = try await store.point(run: run, name: name)?.commit
+        return try await store.recordCaptures(run: run, point: name, parent: parent, outputs: outputs).hex
+    }
+
+    public func captures(run: String, point: String) async throws -> [String: Data]? {
+        try await store.captures(run: run, point: PointName.stored(point))
+    }
+
     private func checkpoint(run: String, name: String) async throws -> Checkpoint {
-        guard let checkpoint = try await store.point(run: run, name: name) else {
+        guard let checkpoint = try await store.point(run: run, name: PointName.stored(name)) else {
             throw EngineError(.checkpoint, .missingPoints(runID: run, names: [name]))
         }
         return checkpoint

@@ -35,6 +35,9 @@ public struct RehearsalRecord: Sendable, Hashable, Codable {
     public var files: [String: String]?
     /// The variables it ran with (secret ones as `***`).
     public var vars: [String: String]?
+    /// Each capture and what the comparison after the unwind found: `verified`, `differs` or
+    /// `not_compared: <why>`. Nil when the playbook has no captures.
+    public var captures: [String: String]?
 
     public var succeeded: Bool { result == "passed" }
 
@@ -48,7 +51,7 @@ public struct RehearsalRecord: Sendable, Hashable, Codable {
         case endTree = "end_tree"
         case forward, compensated, failures
         case changedFiles = "changed_files"
-        case notes, roots, files, vars
+        case notes, roots, files, vars, captures
     }
 
     /// What a gate's `rehearsal: true` criterion needs to know, given the files as they are now.
@@ -66,7 +69,8 @@ public struct RehearsalRecord: Sendable, Hashable, Codable {
         }
         return RehearsalEvidence(
             succeeded: succeeded, runID: run, finishedAt: JournalClock.parse(finishedAt),
-            detail: failures.first, stale: stale, vars: vars)
+            detail: failures.first, stale: stale, vars: vars,
+            captures: captures.map { $0.filter { $0.value == "verified" }.keys.sorted() })
     }
 }
 

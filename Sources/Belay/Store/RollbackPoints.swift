@@ -1,4 +1,5 @@
 import BelayGit
+import Foundation
 
 /// A recorded rollback point: a commit of the workspace and its tree.
 public struct RecordedPoint: Sendable, Hashable {
@@ -85,9 +86,21 @@ public protocol RollbackPoints: Sendable {
 
     /// The run that recorded commits in this workspace last, after `run`'s last commit, if any.
     func laterRun(than run: String) async throws -> LaterRun?
+
+    /// Keeps the outputs of the playbook's captures (name → bytes) with the run's point `point`,
+    /// apart from its tree; returns the commit that holds them, or nil when this store keeps none.
+    func storeCaptures(run: String, point: String, outputs: [String: Data]) async throws -> String?
+
+    /// The capture outputs kept with the run's point `point`, or nil when it has none.
+    func captures(run: String, point: String) async throws -> [String: Data]?
 }
 
 extension RollbackPoints {
+    /// Stores that keep no captures keep nothing (docs/captures.md).
+    public func storeCaptures(run: String, point: String, outputs: [String: Data]) async throws -> String? { nil }
+
+    public func captures(run: String, point: String) async throws -> [String: Data]? { nil }
+
     /// Stores that keep no history of other runs find none.
     public func laterRun(than run: String) async throws -> LaterRun? { nil }
 

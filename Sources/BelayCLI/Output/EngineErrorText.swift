@@ -34,6 +34,9 @@ enum EngineErrorText {
         case .drift:
             "\(error). Check them (keep or revert), then use --force to go on: Belay first keeps the workspace "
                 + "as it is in a commit of the run's history and prints how to bring a file back."
+        case .captureDrift:
+            "\(error). Check the change (keep or undo it), then use --force to go on: Belay first journals "
+                + "what it found."
         case .playbookChanged(_, let playbook, let snapshot):
             "\(error). Compare them (diff \(playbook) \(snapshot)), then use --force to go on with the snapshot."
         case .phaseSelection(let problem):

@@ -26,6 +26,7 @@ enum RollbackPlanText {
             lines.append("Then the workspace is restored to \(plan.target): \(count(plan.fileChanges.count, "file")) change")
             lines += FileChangeTable.lines(plan.fileChanges, indent: "  ")
         }
+        lines += CaptureLines.plan(plan.captures, target: plan.target)
         if !plan.drift.isEmpty {
             lines.append("")
             lines.append("Files changed outside Belay since the run's last commit"
@@ -55,6 +56,7 @@ enum RollbackPlanText {
             })),
             ("files", .array(plan.fileChanges.map(FileChangeTable.json))),
             ("drift", .array(plan.drift.map(JSONText.string))),
+            ("captures", .array(plan.captures.map(CaptureLines.json))),
             ("playbook_changed", .bool(playbookNote != nil)),
         ])
     }

@@ -107,6 +107,8 @@ final class RunRenderer: Sendable {
             return "  \(paint("⏳", .yellow)) \(key?.description ?? "") [\(event.action?.rawValue ?? "run")]: \(shown(event.note ?? ""))" + stop
         case .orphanEnded, .orphanElsewhere:
             return "  \(paint("⏳", .yellow)) \(key?.description ?? ""): \(shown(event.note ?? ""))"
+        case .capturesRecorded, .capturesVerified, .capturesDrifted:
+            return CaptureLines.live(event, paint: paint)
         default:
             return nil
         }
@@ -168,7 +170,9 @@ final class RunRenderer: Sendable {
             }
         }
         if case .rolledBack(let target) = outcome.result {
-            let kept = (state.phases.firstIndex { $0.id == target }).map { $0 + 1 } ?? 0
+            // A step's point keeps the phases before its own, and part of that one.
+            let step = StepPoint(target)
+            let kept = (state.phases.firstIndex { $0.id == (step?.phase ?? target) }).map { step == nil ? $0 + 1 : $0 } ?? 0
             lines.append("  phases  \(kept)/\(state.phases.count) kept, \(completedPhases - kept) rolled back")
         } else {
             lines.append("  phases  \(completedPhases)/\(state.phases.count) completed")

@@ -137,6 +137,8 @@ struct RunStory {
             return GateLines.render(event, paint: { text, _ in text })
         case .warning:
             return "⚠ warning: \(event.note ?? "")"
+        case .capturesRecorded, .capturesVerified, .capturesDrifted:
+            return CaptureLines.story(event)
         case .runWaiting:
             return "■ run waiting for approval at \(step)"
                 + "; decide with `belay approve`, then `belay resume`"

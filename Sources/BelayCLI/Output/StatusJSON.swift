@@ -26,6 +26,7 @@ enum StatusJSON {
             ("environment", .optional(state.environment)),
             ("approval", approval(state)),
             ("failure", failure(state)),
+            ("captures", CaptureLines.statusJSON(state.captures)),
         ])
     }
 

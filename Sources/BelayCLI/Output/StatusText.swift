@@ -65,6 +65,7 @@ enum StatusText {
             }
         }
         if !state.pointOrder.isEmpty { lines.append("  points: \(state.pointOrder.joined(separator: ", "))") }
+        lines += CaptureLines.status(state.captures).map { "  " + $0 }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -29,11 +29,14 @@ public struct RehearsalEvidence: Sendable, Hashable {
     public var stale: String?
     /// The variables it ran with.
     public var vars: [String: String]?
+    /// The captures it proved back at their start state after the unwind (a database schema).
+    public var captures: [String]?
 
     public init(
         succeeded: Bool, runID: String? = nil, finishedAt: Date? = nil, detail: String? = nil, stale: String? = nil,
-        vars: [String: String]? = nil
+        vars: [String: String]? = nil, captures: [String]? = nil
     ) {
+        self.captures = captures
         self.succeeded = succeeded
         self.runID = runID
         self.finishedAt = finishedAt
@@ -50,6 +53,7 @@ public struct RehearsalEvidence: Sendable, Hashable {
         if let vars, !vars.isEmpty {
             parts.append("vars " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
+        if let captures, !captures.isEmpty { parts.append("captures proven " + captures.joined(separator: ", ")) }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }
 }

@@ -40,9 +40,11 @@ struct DiffCommand: AsyncParsableCommand {
         let previous: String
         let changes: [FileChange]
         let history: RunHistory
+        let captures: [CaptureComparison]
         do {
             history = try engine.history(runID)
             (previous, changes) = try await history.changes(ofPhase: phase)
+            captures = try await history.captureChanges(from: previous, to: phase)
         } catch {
             throw OperateExit.fail(error)
         }
@@ -53,6 +55,7 @@ struct DiffCommand: AsyncParsableCommand {
                 ("run", .string(runID)), ("phase", .string(phase)), ("from", .string(previous)),
                 ("from_commit", .string(from)), ("to_commit", .string(to)),
                 ("files", .array(changes.map(FileChangeTable.json))),
+                ("captures", .array(captures.map(CaptureLines.json))),
             ]).rendered(pretty: true))
             return
         }
@@ -64,6 +67,7 @@ struct DiffCommand: AsyncParsableCommand {
         if !changes.isEmpty {
             lines.append("Full patch: git --git-dir \(workspaceURL.path)/.belay/git diff \(from.prefix(12)) \(to.prefix(12))")
         }
+        lines += CaptureLines.diff(captures)
         Terminal.print(lines.joined(separator: "\n"))
     }
 }

@@ -10,7 +10,7 @@ struct PointsCommand: AsyncParsableCommand {
         discussion: """
             Every rollback point the run recorded (`start`, then one per completed phase), oldest \
             first, with its commit in <workspace>/.belay/git and what changed since the previous \
-            point. A point whose phase was undone since (by a failure's unwind or a rollback) is \
+            point, and which captures (the playbook's `capture:`) changed. A point whose phase was undone since (by a failure's unwind or a rollback) is \
             marked "undone": you cannot roll back to it any more. Any point that is not undone is a \
             valid `belay rollback <run> --to <point>` target.
 
@@ -35,9 +35,13 @@ struct PointsCommand: AsyncParsableCommand {
         let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
         let points: [RunHistory.Point]
         let history: RunHistory
+        var captures: [String: [CaptureComparison]] = [:]
         do {
             history = try engine.history(runID)
             points = try await history.points()
+            for point in points {
+                captures[point.name] = try await history.captureChanges(from: point.previous ?? point.name, to: point.name)
+            }
         } catch {
             throw OperateExit.fail(error)
         }
@@ -49,6 +53,7 @@ struct PointsCommand: AsyncParsableCommand {
                         ("point", .string(point.name)), ("commit", .string(point.commit)), ("tree", .optional(point.tree)),
                         ("time", .optional(point.time)), ("previous", .optional(point.previous)),
                         ("undone", .bool(point.undone)), ("files", .array(point.changes.map(FileChangeTable.json))),
+                        ("captures", .array((captures[point.name] ?? []).map(CaptureLines.json))),
                     ])
                 })),
             ]).rendered(pretty: true))
@@ -78,6 +83,7 @@ struct PointsCommand: AsyncParsableCommand {
             if state.status == .rolledBack, state.rolledBackTo == point.name { line += "  ← rolled back here" }
             lines.append(line)
             lines += FileChangeTable.lines(point.changes, indent: "      ")
+            lines += CaptureLines.pointSummary(captures[point.name] ?? [], first: point.previous == nil)
         }
         Terminal.print(lines.joined(separator: "\n"))
     }

@@ -80,7 +80,7 @@ struct RollbackCommand: AsyncParsableCommand {
         }
         let plan: RollbackPlan
         do {
-            plan = try await engine.planRollback(runID, to: to, saga: saga)
+            plan = try await engine.planRollback(runID, to: to, saga: saga, captures: dryRun)
         } catch {
             throw OperateExit.fail(error)
         }
