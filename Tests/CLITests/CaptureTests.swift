@@ -189,6 +189,16 @@ import Testing
             atPath: good.workspace.appendingPathComponent(".belay/rehearsals").path).filter { $0.hasSuffix(".json") && !$0.contains("journal") }
         let record = try String(contentsOf: good.workspace.appendingPathComponent(".belay/rehearsals/\(try #require(records.first))"), encoding: .utf8)
         #expect(record.contains("\"schema\" : \"verified\"") || record.contains("\"schema\":\"verified\""), "\(record)")
+
+        // The gate's rehearsal evidence names the captures the rehearsal proved.
+        let policy = good.root.appendingPathComponent("policy.yml")
+        try "gate: release\ncriteria:\n  - { id: rollback, rehearsal: true, key: true }\n".write(to: policy, atomically: true, encoding: .utf8)
+        let gate = try good.belay(["gate", "--policy", policy.path, "--playbook", good.playbook.path, "--format", "json"])
+        #expect(gate.status == 0, "\(gate.output)")
+        #expect(gate.stdout.contains("captures proven schema"), "\(gate.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(gate.stdout.utf8)) as? [String: Any])
+        let evidence = try #require((report["evidence"] as? [String: Any])?["rehearsal"] as? [String: Any])
+        #expect(evidence["captures"] as? [String] == ["schema"], "\(evidence)")
     }
 
     @Test func aStepPointIsRecordedListedAndRolledBackTo() throws {
