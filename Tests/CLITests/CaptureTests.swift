@@ -203,6 +203,8 @@ import Testing
 
     @Test func aStepPointIsRecordedListedAndRolledBackTo() throws {
         let (fixture, _) = try fixture(checkpoint: true)
+        let plan = try fixture.belay(["plan", fixture.playbook.path])
+        #expect(plan.stdout.contains("rollback point index/add  refs/belay/points/<run-id>/index.add"), "\(plan.stdout)")
         #expect(try fixture.run().status == 0)
         let recorded = try fixture.journal().filter { $0["event"] as? String == "checkpoint_recorded" }.compactMap { $0["point"] as? String }
         #expect(recorded == ["start", "tables", "index/add", "index"])
