@@ -29,6 +29,8 @@ public struct PlaybookPlan: Sendable, Hashable {
         /// How the step runs when that differs from a plain single try: `timeout 2m`,
         /// `retry 3 attempts, delay 2s, backoff ×2`, `idempotent`.
         public var options: [String]
+        /// The rollback point `checkpoint: before` records just before the step, if it has one.
+        public var pointBefore: String? = nil
     }
 
     /// One entry of the unwind after a failure, in the order it happens.
@@ -72,14 +74,17 @@ public struct PlaybookPlan: Sendable, Hashable {
         let values = Dictionary(playbook.displayedVars.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
         let order = playbook.executionOrder()
         let pointPrefix = "refs/belay/points/\(runID)/"
-        points = [pointPrefix + "start"] + order.map { pointPrefix + $0.id }
         phases = order.map { phase in
             let index = playbook.phases.firstIndex(of: phase) ?? 0
             let needs = phase.needs ?? (index > 0 ? [playbook.phases[index - 1].id] : [])
-            return PlannedPhase(
-                phase: phase, needs: needs, steps: phase.steps.map { Self.planned($0, values) },
-                point: pointPrefix + phase.id)
+            let steps = phase.steps.map { step in
+                var planned = Self.planned(step, values)
+                if step.checkpointBefore { planned.pointBefore = pointPrefix + PointName.stored("\(phase.id)/\(step.id)") }
+                return planned
+            }
+            return PlannedPhase(phase: phase, needs: needs, steps: steps, point: pointPrefix + phase.id)
         }
+        points = [pointPrefix + "start"] + phases.flatMap { $0.steps.compactMap(\.pointBefore) + [$0.point] }
         failure = nil
         if let failAt { failure = try failure(at: failAt, order: order) }
     }

@@ -189,10 +189,22 @@ import Testing
             atPath: good.workspace.appendingPathComponent(".belay/rehearsals").path).filter { $0.hasSuffix(".json") && !$0.contains("journal") }
         let record = try String(contentsOf: good.workspace.appendingPathComponent(".belay/rehearsals/\(try #require(records.first))"), encoding: .utf8)
         #expect(record.contains("\"schema\" : \"verified\"") || record.contains("\"schema\":\"verified\""), "\(record)")
+
+        // The gate's rehearsal evidence names the captures the rehearsal proved.
+        let policy = good.root.appendingPathComponent("policy.yml")
+        try "gate: release\ncriteria:\n  - { id: rollback, rehearsal: true, key: true }\n".write(to: policy, atomically: true, encoding: .utf8)
+        let gate = try good.belay(["gate", "--policy", policy.path, "--playbook", good.playbook.path, "--format", "json"])
+        #expect(gate.status == 0, "\(gate.output)")
+        #expect(gate.stdout.contains("captures proven schema"), "\(gate.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(gate.stdout.utf8)) as? [String: Any])
+        let evidence = try #require((report["evidence"] as? [String: Any])?["rehearsal"] as? [String: Any])
+        #expect(evidence["captures"] as? [String] == ["schema"], "\(evidence)")
     }
 
     @Test func aStepPointIsRecordedListedAndRolledBackTo() throws {
         let (fixture, _) = try fixture(checkpoint: true)
+        let plan = try fixture.belay(["plan", fixture.playbook.path])
+        #expect(plan.stdout.contains("rollback point index/add  refs/belay/points/<run-id>/index.add"), "\(plan.stdout)")
         #expect(try fixture.run().status == 0)
         let recorded = try fixture.journal().filter { $0["event"] as? String == "checkpoint_recorded" }.compactMap { $0["point"] as? String }
         #expect(recorded == ["start", "tables", "index/add", "index"])

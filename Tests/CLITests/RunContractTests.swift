@@ -99,7 +99,7 @@ import Testing
         let status = try fixture.belay(["status", "--workspace", fixture.workspace.path, "--json"])
         #expect(status.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["run", "playbook", "status", "phases", "environment", "approval", "failure"])
+        #expect(Set(object.keys) == ["run", "playbook", "status", "phases", "environment", "approval", "failure", "captures"])
         #expect(object["environment"] is NSNull)
         #expect(object["approval"] is NSNull)
         let failure = try #require(object["failure"] as? [String: Any])

@@ -16,6 +16,7 @@ extension SagaExecution {
         do { kept = try await points.storeCaptures(run: runID, point: point, outputs: outputs) } catch {
             storeError = "\(error)"
         }
+        if kept == nil, storeError == nil { storeError = "this store of rollback points keeps no captures" }
         var recorded = event(.capturesRecorded, phase: point == PointName.start ? nil : point.split(separator: "/").first.map(String.init))
         recorded.point = point
         recorded.commit = kept

@@ -33,6 +33,7 @@ enum PlanRenderer {
                 var title = "  step \(step.id)"
                 if let name = step.name { title += " — \(name)" }
                 if !step.critical { title += " (not critical: a failure is only a warning)" }
+                if let point = step.pointBefore { line("\(dim("rollback point")) \(phase.id)/\(step.id)  \(dim(point))") }
                 line(title)
                 line(field(step.kind, step.forward))
                 if let verify = step.verify { line(field("verify", verify)) }
@@ -100,6 +101,7 @@ enum PlanRenderer {
                             "id": step.id, "name": step.name ?? NSNull(), "kind": step.kind, "forward": step.forward,
                             "verify": step.verify ?? NSNull(), "compensate": step.compensate ?? NSNull(),
                             "critical": step.critical, "irreversible": step.irreversible, "options": step.options,
+                            "point_before": step.pointBefore ?? NSNull(),
                         ]
                     },
                 ]

@@ -66,6 +66,7 @@ enum JSONReport {
                 ]
                 if let run = rehearsal.runID { entry.append(("run", .string(run))) }
                 if let detail = rehearsal.detail { entry.append(("detail", .string(detail))) }
+                if let captures = rehearsal.captures { entry.append(("captures", .array(captures.map(JSONText.string)))) }
                 fields.append(("rehearsal", .object(entry)))
             } else {
                 fields.append(("rehearsal", .object([("kind", .string("rehearsal")), ("status", .string("missing"))])))

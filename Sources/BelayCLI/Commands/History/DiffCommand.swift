@@ -12,7 +12,9 @@ struct DiffCommand: AsyncParsableCommand {
             Compares the rollback point before the phase with the phase's own point (both commits \
             in <workspace>/.belay/git): added, modified, deleted and renamed files, with line \
             counts. A phase that was skipped or never completed has no point, hence no diff. For \
-            the full patch: git --git-dir <workspace>/.belay/git diff <from-commit> <to-commit>.
+            the full patch: git --git-dir <workspace>/.belay/git diff <from-commit> <to-commit>. \
+            When the playbook has `capture:` commands, each capture's unified diff between the two \
+            points follows (the DDL a migration made).
 
             Exit status: 0; 2 unknown run or phase, or a usage mistake.
 

@@ -15,22 +15,30 @@ struct RollbackCommand: AsyncParsableCommand {
             commit (history is append-only). The run ends `rolled_back`.
 
             Works on a completed, paused, failed, stuck or crashed run. The target is required: \
-            `start` or the id of a completed phase. Rolling back again to an earlier point compensates \
-            only what is still owed. --dry-run prints the compensations and the files that would \
-            change, and changes nothing.
+            `start`, the id of a completed phase, or `<phase>/<step>` for the point a \
+            `checkpoint: before` step recorded. Rolling back again to an earlier point compensates \
+            only what is still owed. --dry-run prints the compensations, the files that would \
+            change and each capture now against the target's, and changes nothing.
+
+            With `capture:` in the playbook, the captures are run again after the restore and \
+            compared with the target point: "verified", or a warning with the diff (a failure, \
+            exit 1, for a `verify: strict` capture). A capture that changed outside Belay since it \
+            last looked refuses the rollback unless --force, as files do.
 
             Before acting it compares the workspace with the run's last commit and the playbook with \
             the run's snapshot: files changed outside Belay, or a changed playbook, make it refuse \
             unless --force. A failing compensation stops the rollback (stuck): fix the cause and run \
             `belay resume <run>`, or `belay resolve` it.
 
-            Exit status: 0 rolled back (or nothing to do); 2 invalid input or refused; 3 stuck; \
+            Exit status: 0 rolled back (or nothing to do); 1 rolled back, but a strict capture \
+            differs; 2 invalid input or refused; 3 stuck; \
             4 the workspace is locked by a live run; 75 paused (Ctrl-C or SIGTERM).
 
             Examples:
               belay rollback 20261121-153012-a3f9 --to backup --dry-run
               belay rollback 20261121-153012-a3f9 --to backup
               belay rollback release-42 --to start --workspace /srv/site --force
+              belay rollback release-42 --to migrate/drop-legacy
               belay rollback release-42 --to migrate --dry-run --json | jq '.compensations'
             """
     )
@@ -38,7 +46,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The run id (see `belay runs`).", valueName: "run"))
     var runID: String
 
-    @Option(help: ArgumentHelp("The rollback point: `start` or a phase id.", valueName: "point"))
+    @Option(help: ArgumentHelp("The rollback point: `start`, a phase id, or <phase>/<step>.", valueName: "point"))
     var to: String
 
     @OptionGroup var workspace: RunWorkspace
