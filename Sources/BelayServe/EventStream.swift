@@ -18,18 +18,18 @@ enum EventStream {
         let journal = RunFolder(workspace: workspace.url, runID: run).journal
         let body = ResponseBody { writer in
             var sent = after
-            var seenSize: Int64 = -1
+            var seen: JournalCache.Stamp?
             var lastWrite = Date()
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while true {
                 // Asked before reading: a run that lets go of its lock has journaled its last event.
                 let carried = RunReads.holder(run: run, workspace: workspace.url) != nil
-                let size = Self.size(journal)
+                let stamp = JournalCache.stamp(journal.path)
                 var finished = false
-                if size != seenSize {
-                    seenSize = size
-                    let contents: JournalContents
-                    do { contents = try workspace.journal.read(run: run) } catch {
+                if stamp != seen {
+                    seen = stamp
+                    let contents: JournalCache.Entry
+                    do { contents = try JournalCache.shared.read(run, in: workspace) } catch {
                         try await writer.write(ByteBuffer(string: "event: error\ndata: \(Self.oneLine("\(error)"))\n\n"))
                         break
                     }
@@ -44,7 +44,7 @@ enum EventStream {
                     }
                     finished = contents.state.isFinished
                 } else if !carried {
-                    finished = (try? workspace.journal.read(run: run).state.isFinished) ?? false
+                    finished = (try? JournalCache.shared.read(run, in: workspace).state.isFinished) ?? false
                 }
                 if finished && !carried {
                     try await writer.write(ByteBuffer(string: "event: end\ndata: {\"last_seq\":\(sent)}\n\n"))
@@ -59,11 +59,6 @@ enum EventStream {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
-    }
-
-    private static func size(_ url: URL) -> Int64 {
-        var info = stat()
-        return stat(url.path, &info) == 0 ? Int64(info.st_size) : -1
     }
 
     private static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }

@@ -192,7 +192,7 @@ struct RunActions: Sendable {
                 if [0, 1, 3, 75].contains(exit) { return child }
                 throw Self.refusal(exit, child.errorText, default: refusal)
             }
-            if FileManager.default.fileExists(atPath: journal.path), let seq = try? workspace.journal.read(run: run).state.lastSeq, seq > lastSeq {
+            if FileManager.default.fileExists(atPath: journal.path), let seq = try? JournalCache.shared.read(run, in: workspace).state.lastSeq, seq > lastSeq {
                 return started
             }
             try? await Task.sleep(for: .milliseconds(40))

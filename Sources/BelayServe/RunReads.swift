@@ -13,13 +13,13 @@ enum RunReads {
     }
 
     static func state(_ run: String, in workspace: ServedWorkspace) throws(APIError) -> RunState {
-        do { return try workspace.journal.read(run: run).state } catch {
+        do { return try JournalCache.shared.read(run, in: workspace).state } catch {
             throw APIError(status: .internalServerError, message: "run \(run): \(error.description)")
         }
     }
 
     static func events(_ run: String, in workspace: ServedWorkspace) throws(APIError) -> [JournalEvent] {
-        do { return try workspace.journal.read(run: run).events } catch {
+        do { return try JournalCache.shared.read(run, in: workspace).events } catch {
             throw APIError(status: .internalServerError, message: "run \(run): \(error.description)")
         }
     }
@@ -35,7 +35,7 @@ enum RunReads {
         var rows: [(started: String, row: JSONText)] = []
         for workspace in workspaces.all {
             for run in RunFolder.runIDs(in: workspace.url) {
-                guard let state = try? workspace.journal.read(run: run).state else { continue }
+                guard let state = try? JournalCache.shared.read(run, in: workspace).state else { continue }
                 rows.append((state.startedTime ?? "", summary(run, state: state, workspace: workspace)))
             }
         }
