@@ -5,7 +5,7 @@ BUILD_FLAGS ?=
 BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench docs fuzz clean
+.PHONY: all deps build cli serve release test demo bench docs fuzz clean
 
 all: build
 
@@ -31,18 +31,28 @@ deps:
 	fi; \
 	python3 -c "import selenium" 2>/dev/null || { echo "installing: selenium (PyPI)"; python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; }
 
+## build: every product, `belay-serve` (the HTTP server of `belay serve`) included.
 build: deps
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+
+## cli: only the `belay` command line: no web server to build for a first look.
+cli: deps
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product belay
+
+## serve: `belay-serve`, which `belay serve` runs (beside `belay` in the same folder).
+serve: cli
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product belay-serve
 
 release:
 	$(MAKE) build CONFIG=release
 
-## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` binary).
+## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` and
+## `belay-serve` binaries).
 test: build
 	BELAY_BIN="$(BIN_DIR)/belay" $(SWIFT) test $(BUILD_FLAGS)
 
-## demo: a guided tour in temporary workspaces.
-demo: build
+## demo: a guided tour in temporary workspaces (builds only `belay`).
+demo: cli
 	@BELAY="$(BIN_DIR)/belay" bash playbooks/demo.sh
 
 ## bench: speed measured side by side with a reference in the same run (release build).

@@ -6,7 +6,7 @@ import PackageDescription
 /// Layers (a lower one never imports a higher one); docs/architecture.md tells each one's job:
 ///   CGit2 → BelayGit ──────────────────────────┐
 ///   BelaySupport → BelayModel → BelayPlaybook ─┼→ Belay (engine) → BelayCLI → belay
-///   BelaySupport → BelayGate ──────────────────┘
+///   BelaySupport → BelayGate ──────────────────┘                   └→ BelayServe → belay-serve
 let package = Package(
     name: "Belay",
     platforms: [.macOS(.v15)],
@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "BelayGit", targets: ["BelayGit"]),
         .library(name: "BelayPostgres", targets: ["BelayPostgres"]),
         .executable(name: "belay", targets: ["belay"]),
+        .executable(name: "belay-serve", targets: ["belay-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +64,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "belay", dependencies: ["BelayCLI"]),
+        // The HTTP server lives apart so that building `belay` never builds the web stack.
+        .target(
+            name: "BelayServe",
+            dependencies: [
+                "Belay", "BelayGit", "BelaySupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .executableTarget(name: "belay-serve", dependencies: ["BelayServe"]),
         .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
         .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
         .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),

@@ -31,4 +31,11 @@ if [ "${LIMITS_BENCH:-1}" != 0 ]; then
     echo
   done
 fi
+# -- `belay serve` under load (Benchmarks/serve/): 50 event-stream followers and 200 status reads a
+# -- second on one live run, latency p50/p99. Skip with SERVE_BENCH=0.
+if [ "${SERVE_BENCH:-1}" != 0 ]; then
+  echo "== serve/load.sh"
+  bash "$here/serve/load.sh" || status=1
+  echo
+fi
 exit "$status"

@@ -29,8 +29,8 @@ public struct BelayCommand: AsyncParsableCommand {
             ReportCommand.self,
             // Decide.
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
-            // Share.
-            LockCommand.self,
+            // Share and watch.
+            LockCommand.self, ServeCommand.self,
         ]
     )
 
@@ -43,6 +43,9 @@ public struct BelayCommand: AsyncParsableCommand {
     public static func launch() async {
         // A closed stdout must not kill a run mid-saga; child processes get SIGPIPE back by default.
         signal(SIGPIPE, SIG_IGN)
+        if CommandLine.arguments.dropFirst().first == ServeCommand._commandName {
+            ServeLauncher.exec(Array(CommandLine.arguments.dropFirst(2)))
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

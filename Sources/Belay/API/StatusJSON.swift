@@ -1,9 +1,9 @@
-import Belay
 import BelaySupport
 
-/// The `status --json` contract (docs/engine.md), keys in the contract's order.
-enum StatusJSON {
-    static func object(runID: String, state: RunState) -> JSONText {
+/// The `status --json` contract (docs/engine.md), keys in the contract's order: one definition for
+/// the command line and the HTTP API.
+public enum StatusJSON {
+    public static func object(runID: String, state: RunState) -> JSONText {
         .object([
             ("run", .string(runID)),
             ("playbook", .optional(state.playbook)),

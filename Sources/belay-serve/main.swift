@@ -1,0 +1,3 @@
+import BelayServe
+
+await ServeCommand.launch()
