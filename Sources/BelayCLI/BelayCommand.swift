@@ -31,6 +31,8 @@ public struct BelayCommand: AsyncParsableCommand {
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
             // Share.
             LockCommand.self,
+            // Keep the state folder small.
+            GCCommand.self,
         ]
     )
 
