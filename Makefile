@@ -5,7 +5,7 @@ BUILD_FLAGS ?=
 BIN_DIR      = $(shell $(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 SUDO         = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build cli serve release test demo bench docs fuzz clean
+.PHONY: all deps build cli serve release static install test demo bench docs fuzz clean
 
 all: build
 
@@ -46,6 +46,27 @@ serve: cli
 release:
 	$(MAKE) build CONFIG=release
 
+## static: a release `belay` with the Swift runtime linked in (--static-swift-stdlib), built in
+## its own scratch folder so it never invalidates the ordinary builds. It needs only libgit2 and
+## libc from the machine it runs on (README: Install).
+STATIC_SCRATCH ?= .build-static
+STATIC_FLAGS    = -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product belay
+static:
+	$(SWIFT) build $(STATIC_FLAGS)
+
+## install: `make install PREFIX=/usr/local` copies the static build to $(PREFIX)/bin/belay, then
+## checks it: no Swift runtime library among what it links, and it runs from an empty environment.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: static
+	@bin="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/belay"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" && install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/belay" && \
+	if ldd "$(DESTDIR)$(PREFIX)/bin/belay" | grep -q 'libswift\|libFoundation\|libdispatch'; then \
+	  echo "install: $(DESTDIR)$(PREFIX)/bin/belay links a Swift runtime library:"; ldd "$(DESTDIR)$(PREFIX)/bin/belay"; exit 1; \
+	fi && \
+	env -i PATH=/usr/bin:/bin "$(DESTDIR)$(PREFIX)/bin/belay" --version >/dev/null && \
+	echo "installed $(DESTDIR)$(PREFIX)/bin/belay ($$(env -i PATH=/usr/bin:/bin "$(DESTDIR)$(PREFIX)/bin/belay" --version))"
+
 ## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` and
 ## `belay-serve` binaries).
 test: build
@@ -58,7 +79,7 @@ demo: cli
 ## bench: speed measured side by side with a reference in the same run (release build).
 bench: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
-	@BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+	@BUILD_FLAGS="$(BUILD_FLAGS)" BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
 
 ## docs: the Belay library's documentation (DocC), written to .build/docs.
 docs: deps
@@ -73,4 +94,4 @@ fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash Fuzz/run.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build $(STATIC_SCRATCH)

@@ -75,7 +75,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "belay-serve", dependencies: ["BelayServe"]),
-        .executableTarget(name: "belay-bench", dependencies: ["BelayGit"], path: "Benchmarks/Sources/belay-bench"),
+        .executableTarget(name: "belay-bench", dependencies: ["BelayGit", "Belay"], path: "Benchmarks/Sources/belay-bench"),
         .executableTarget(name: "provision-saga", dependencies: ["Belay"], path: "Examples/provision-saga", exclude: ["README.md"]),
         .executableTarget(name: "gate-check", dependencies: ["BelayGate"], path: "Examples/gate-check", exclude: ["README.md"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -4,10 +4,12 @@ set -euo pipefail
 : "${BELAY:?set BELAY to the belay binary (make bench does)}"
 here="$(cd "$(dirname "$0")" && pwd)"
 status=0
+log="$(mktemp "${TMPDIR:-/tmp}/belay-bench.XXXXXX")"
+trap 'rm -f "$log"' EXIT
 for bench in "$here"/*.sh; do
   [ "$(basename "$bench")" = "run.sh" ] && continue
   echo "== $(basename "$bench")"
-  bash "$bench" || status=1
+  bash "$bench" 2>&1 | tee -a "$log" || status=1
   echo
 done
 
@@ -38,4 +40,7 @@ if [ "${SERVE_BENCH:-1}" != 0 ]; then
   bash "$here/serve/load.sh" || status=1
   echo
 fi
+# Every figure with a target, as each script judged it against its reference in the same run.
+echo "== targets"
+grep -h '^TARGET \|^REPORT ' "$log" | sed 's/^TARGET //; s/^REPORT /(reported) /' || true
 exit "$status"

@@ -8,7 +8,7 @@ RUNS="${RUNS:-5}"
 PHASES=20
 STEPS=10
 TOTAL=$((PHASES * STEPS))
-TARGET_RATIO="${TARGET_RATIO:-3}"
+TARGET_RATIO="${TARGET_RATIO:-1.5}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/belay-bench-steps.XXXXXX")"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -63,13 +63,13 @@ points=$(git --git-dir "$work/ws1/.belay/git" for-each-ref --format='%(refname)'
 echo "steps:             $TOTAL ($PHASES phases × $STEPS), median of $RUNS runs"
 echo "belay run:         ${belay_ms} ms   (runs: ${belay_times[*]})"
 echo "bash -c true loop: ${loop_ms} ms   (runs: ${loop_times[*]})"
-echo "ratio:             ${ratio}x   (target ≤ ${TARGET_RATIO}x)"
+echo "ratio:             ${ratio}x"
 echo "overhead per step: ${per_step} ms"
 echo "rollback points:   ${points} (expected $((PHASES + 1)))"
 
 status=0
 if [ "$points" -ne $((PHASES + 1)) ]; then echo "FAIL: expected $((PHASES + 1)) rollback points"; status=1; fi
-if awk -v r="$ratio" -v t="$TARGET_RATIO" 'BEGIN { exit !(r > t) }'; then
-  echo "FAIL: belay is more than ${TARGET_RATIO}x the loop"; status=1
-fi
+verdict=met
+if awk -v r="$ratio" -v t="$TARGET_RATIO" 'BEGIN { exit !(r > t) }'; then verdict="NOT met"; status=1; fi
+echo "TARGET steps: $TOTAL steps ${ratio}x a bash -c true loop (target ≤ ${TARGET_RATIO}x): $verdict"
 exit "$status"

@@ -31,6 +31,8 @@ public struct BelayCommand: AsyncParsableCommand {
             GateCommand.self, ApproveCommand.self, RehearseCommand.self,
             // Share and watch.
             LockCommand.self, ServeCommand.self,
+            // Keep the state folder small.
+            GCCommand.self,
         ]
     )
 

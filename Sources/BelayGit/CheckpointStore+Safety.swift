@@ -40,13 +40,23 @@ extension CheckpointStore {
     /// The run whose history was written last in this workspace after `run`'s last commit, and whether
     /// the workspace is exactly as that run left it. Nil when no other run wrote since.
     public func laterRun(than run: String) throws -> (run: String, workspaceMatches: Bool)? {
-        guard let mine = try last(run: run) else { return nil }
-        var latest: Checkpoint?
+        guard let latest = try latestAfter(run: run).first else { return nil }
+        return (latest.run, try snapshotTree() == latest.tree)
+    }
+
+    /// The last commits of the runs that wrote last after `run`'s last commit (several when their
+    /// commits share the latest second), in the order of their refs; reads only.
+    public func latestAfter(run: String) throws -> [Checkpoint] {
+        guard let mine = try last(run: run) else { return [] }
+        var latest: [Checkpoint] = []
         for other in try runs() where other != run {
             guard let tip = try last(run: other), tip.time >= mine.time else { continue }
-            if latest == nil || tip.time > latest!.time { latest = tip }
+            if latest.isEmpty || tip.time > latest[0].time {
+                latest = [tip]
+            } else if tip.time == latest[0].time {
+                latest.append(tip)
+            }
         }
-        guard let latest else { return nil }
-        return (latest.run, try snapshotTree() == latest.tree)
+        return latest
     }
 }

@@ -1,7 +1,8 @@
 import BelayGit
 import Foundation
 
-/// Internal benchmark driver (not shipped): `belay-bench checkpoint [--files N] [--changed N] [--rounds N]`.
+/// Internal benchmark driver (not shipped): `belay-bench checkpoint [--files N] [--changed N] [--rounds N]
+/// [--initial-only]`, and `belay-bench history` (History.swift).
 ///
 /// Builds a workspace of small files and an identical copy, records a rollback point, then per round
 /// changes the same files in both and times `CheckpointStore.record` against
@@ -11,10 +12,16 @@ struct Options {
     var files = 20_000
     var changed = 10
     var rounds = 7
+    /// Time only the first snapshot of the workspace (`git init && git add -A && git commit` for git).
+    var initialOnly = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
+            if argument == "--initial-only" {
+                initialOnly = true
+                continue
+            }
             let value = iterator.next().flatMap(Int.init)
             switch argument {
             case "--files": files = value ?? files
@@ -92,6 +99,13 @@ func checkpointBenchmark(_ options: Options) async throws {
     let initialGit = try clock.measure {
         try shell("git init -q && git add -A && git commit -q -m start", in: gitRoot)
     }
+    if options.initialOnly {
+        let ratio = milliseconds(initialBelay) / milliseconds(initialGit)
+        print("initial snapshot: \(options.files) files (ms)")
+        print("  belay \(format(milliseconds(initialBelay)))   git init && git add -A && git commit \(format(milliseconds(initialGit)))   ratio \(String(format: "%.2f", ratio))")
+        print("INITIAL_RATIO=\(String(format: "%.2f", ratio))")
+        return
+    }
 
     var belay: [Double] = [], git: [Double] = [], belayCold: [Double] = []
     for round in 1...options.rounds {
@@ -123,12 +137,16 @@ func checkpointBenchmark(_ options: Options) async throws {
     print("  record (fresh store)      belay \(format(coldMedian))   git add -A && git commit \(format(gitMedian))   ratio \(String(format: "%.2f", coldMedian / gitMedian))")
     print("  belay rounds: \(belay.map { String(format: "%.1f", $0) }.joined(separator: " "))")
     print("  git rounds:   \(git.map { String(format: "%.1f", $0) }.joined(separator: " "))")
+    print("CHECKPOINT_RATIO=\(String(format: "%.2f", belayMedian / gitMedian))")
+    print("CHECKPOINT_COLD_RATIO=\(String(format: "%.2f", coldMedian / gitMedian))")
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "checkpoint":
     try await checkpointBenchmark(Options(Array(arguments.dropFirst())))
+case "history":
+    try historyBenchmark(HistoryOptions(Array(arguments.dropFirst())))
 default:
-    fail("usage: belay-bench checkpoint [--files N] [--changed N] [--rounds N]")
+    fail("usage: belay-bench checkpoint [--files N] [--changed N] [--rounds N] [--initial-only] | history [--steps N] [--runs N] [--belay PATH]")
 }

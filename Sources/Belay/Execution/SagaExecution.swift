@@ -84,13 +84,20 @@ final class SagaExecution: Sendable {
     /// Masks, journals (fsync'd), folds and reports one event, together with any deferred ones.
     /// Everything the engine does next happens after this returns, so the journal is always ahead of
     /// the world.
+    /// `durable` false: written now, synced by the next durable record (see `JournalWriter`), for
+    /// events no act depends on across a power loss (docs/engine.md, "One sync per step").
     @discardableResult
-    func record(_ event: JournalEvent) throws -> JournalEvent {
+    func record(_ event: JournalEvent, durable: Bool = true) throws -> JournalEvent {
+        try record([event], durable: durable)
+    }
+
+    @discardableResult
+    func record(_ events: [JournalEvent], durable: Bool = true) throws -> JournalEvent {
         try books.withLock { books in
-            let batch = books.pending + [masker.mask(event)]
+            let batch = books.pending + events.map { masker.mask($0) }
             books.pending = []
             let stored: [JournalEvent]
-            do { stored = try journal.append(batch) } catch let error as EngineError {
+            do { stored = try journal.append(batch, durable: durable) } catch let error as EngineError {
                 if error.code == .store { storeLost.withLock { $0 = $0 ?? error.description } }
                 throw error
             }
@@ -215,19 +222,27 @@ final class SagaExecution: Sendable {
     func runPhase(_ phase: Phase, only selection: [Step]? = nil) async -> RunState.Failure? {
         let steps = selection ?? phase.steps
         if !phase.parallel {
-            for step in steps {
+            for (position, step) in steps.enumerated() {
                 if options.interruption?.isRequested == true { return nil }
-                if case .failed(let failure) = await runStep(step, in: phase) { return failure }
+                let result = await runStep(step, in: phase, followedByStep: position < steps.count - 1)
+                if case .failed(let failure) = result { return failure }
             }
             return nil
         }
         let limit = max(1, phase.maxParallel ?? steps.count)
+        // The first batch's starts reach the disk together (one sync), before any of them spawns.
+        let batch = Array(steps.prefix(limit))
+        guard !batch.isEmpty else { return nil }
+        do { try record(batch.map { stepStartedEvent($0, in: phase) }) } catch {
+            return RunState.Failure(
+                step: RunState.StepKey(phase: phase.id, step: batch[0].id), error: "cannot journal the step's start: \(error)")
+        }
         return await withTaskGroup(of: StepResult.self) { group in
             var next = 0
             var failure: RunState.Failure?
             while next < min(limit, steps.count) {
                 let step = steps[next]
-                group.addTask { await self.runStep(step, in: phase) }
+                group.addTask { await self.runStep(step, in: phase, announced: true) }
                 next += 1
             }
             while let result = await group.next() {
@@ -250,16 +265,24 @@ final class SagaExecution: Sendable {
         case interrupted
     }
 
-    /// Journals `step_started`, then tries `run` (+ `verify`) up to the retry budget.
-    func runStep(_ step: Step, in phase: Phase) async -> StepResult {
-        let key = RunState.StepKey(phase: phase.id, step: step.id)
-        if let failure = await recordPointBefore(step, in: phase) { return .failed(failure) }
+    func stepStartedEvent(_ step: Step, in phase: Phase) -> JournalEvent {
         var stepStarted = event(.stepStarted, phase: phase.id, step: step.id)
         stepStarted.action = .run
         stepStarted.attempt = 1
         stepStarted.log = folder.logPath(phase: phase.id, step: step.id, action: "run", attempt: 1)
-        do { try record(stepStarted) } catch {
-            return .failed(RunState.Failure(step: key, error: "cannot journal the step's start: \(error)"))
+        return stepStarted
+    }
+
+    /// Journals `step_started` (unless `announced`: already durable), then tries `run` (+ `verify`)
+    /// up to the retry budget. `followedByStep`: the next act is another step's durable start, which
+    /// syncs this step's outcome with it.
+    func runStep(_ step: Step, in phase: Phase, announced: Bool = false, followedByStep: Bool = false) async -> StepResult {
+        let key = RunState.StepKey(phase: phase.id, step: step.id)
+        if let failure = await recordPointBefore(step, in: phase) { return .failed(failure) }
+        if !announced {
+            do { try record(stepStartedEvent(step, in: phase)) } catch {
+                return .failed(RunState.Failure(step: key, error: "cannot journal the step's start: \(error)"))
+            }
         }
         let started = ContinuousClock.now
         let policy = step.retry ?? saga.defaultRetry
@@ -293,7 +316,7 @@ final class SagaExecution: Sendable {
         outcome.value = last.value
         outcome.error = last.error
         outcome.log = last.error == nil ? nil : last.log
-        do { try record(outcome) } catch {
+        do { try record(outcome, durable: !followedByStep) } catch {
             return .failed(RunState.Failure(step: key, error: "cannot journal the step's outcome: \(error)"))
         }
         guard let error = last.error else { return .succeeded }
@@ -433,7 +456,11 @@ final class SagaExecution: Sendable {
         spawned.processStart = identity.startTime
         spawned.machine = MachineIdentity.current
         spawned.log = log
-        note(spawned)
+        // Written, not synced: a process group cannot outlive a power loss, only a crash of Belay,
+        // which keeps what was written.
+        do { try record(spawned, durable: false) } catch {
+            journalProblems.withLock { $0.append("\(error)") }
+        }
     }
 
     /// Runs the step's `cancel` (if it has one) after its `run` was cut off, with the step's outputs

@@ -2,10 +2,11 @@ import Foundation
 
 /// Holds a spawned command back until Belay has journaled its process group.
 ///
-/// The process's standard input is the read end of a pipe: a small wrapper reads one line from it,
-/// then `exec`s the step's shell (same pid, same process group, same start time) with standard input
-/// from `/dev/null`. Belay writes that line only once `process_started` is durable, so no step can
-/// run unrecorded; if Belay dies before, the read meets end-of-file and the step never runs.
+/// The process's standard input is the read end of a pipe: the step's own shell first reads one
+/// line from it, then points its standard input at `/dev/null` and runs the command, in the same
+/// process (one exec per action, not two). Belay writes that line only once `process_started` is
+/// written, so no step can run unrecorded; if Belay dies before, the read meets end-of-file and the
+/// step never runs.
 final class SpawnGate: Sendable {
     /// The read end, handed to the process as its standard input (closed here after spawning).
     let readEnd: Int32
@@ -29,8 +30,10 @@ final class SpawnGate: Sendable {
     /// Closes the write end when the process was never told to go (a failed launch).
     func abandon() { close(writeEnd) }
 
-    /// The arguments of `shell` that wait for the gate, then run `command` as `-euo pipefail -c`.
+    /// The arguments of `shell` that wait for the gate, then run `command` as `-euo pipefail -c`
+    /// (`$0` is the shell, as for any `-c`). The gate shares the command's first line, so `$LINENO`
+    /// counts the command's lines as written.
     static func arguments(shell: String, command: String) -> [String] {
-        ["-c", #"IFS= read -r _ || exit 125; exec "$0" -euo pipefail -c "$1" </dev/null"#, shell, command]
+        ["-euo", "pipefail", "-c", "IFS= read -r _ || exit 125; exec </dev/null; " + command, shell]
     }
 }

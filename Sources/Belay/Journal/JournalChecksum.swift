@@ -25,7 +25,7 @@ enum JournalChecksum {
     static func seal(_ object: [UInt8]) -> [UInt8] {
         precondition(object.last == UInt8(ascii: "}"))
         var line = object
-        let crc = CRC32C.checksum(object)
+        let crc = object.withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
         line.removeLast()
         line += marker
         line += hex(crc)
@@ -35,13 +35,18 @@ enum JournalChecksum {
 
     /// Checks the checksum member of `line`, if it has one.
     static func verify(_ line: ArraySlice<UInt8>) -> Verdict {
-        let end = line.endIndex
-        guard line.count > suffixCount, line[end - 1] == UInt8(ascii: "}"), line[end - 2] == UInt8(ascii: "\"")
+        line.withUnsafeBufferPointer { verify($0) }
+    }
+
+    static func verify(_ line: UnsafeBufferPointer<UInt8>) -> Verdict {
+        let end = line.count
+        guard end > suffixCount, line[end - 1] == UInt8(ascii: "}"), line[end - 2] == UInt8(ascii: "\"")
         else { return .absent }
         let markerStart = end - suffixCount
-        guard line[markerStart..<(markerStart + marker.count)].elementsEqual(marker) else { return .absent }
-        guard let stored = parseHex(line[(markerStart + marker.count)..<(end - 2)]) else { return .mismatch }
-        var crc = CRC32C.update(CRC32C.initial, line[line.startIndex..<markerStart])
+        guard UnsafeBufferPointer(rebasing: line[markerStart..<(markerStart + marker.count)]).elementsEqual(marker)
+        else { return .absent }
+        guard let stored = parseHex(ArraySlice(line[(markerStart + marker.count)..<(end - 2)])) else { return .mismatch }
+        var crc = CRC32C.update(CRC32C.initial, UnsafeBufferPointer(rebasing: line[0..<markerStart]))
         crc = CRC32C.update(crc, CollectionOfOne(UInt8(ascii: "}")))
         return CRC32C.finish(crc) == stored ? .valid : .mismatch
     }
@@ -76,10 +81,47 @@ enum CRC32C {
         return crc
     }
 
+    /// Eight tables for slicing-by-8: table k gives the CRC of a byte followed by k zero bytes, so
+    /// eight bytes are folded in with eight lookups and no dependency between them.
+    private static let slices: [UInt32] = {
+        var slices = [UInt32](repeating: 0, count: 8 * 256)
+        for byte in 0..<256 { slices[byte] = table[byte] }
+        for k in 1..<8 {
+            for byte in 0..<256 {
+                let previous = slices[(k - 1) * 256 + byte]
+                slices[k * 256 + byte] = (previous >> 8) ^ table[Int(previous & 0xFF)]
+            }
+        }
+        return slices
+    }()
+
     static func update(_ crc: UInt32, _ bytes: some Sequence<UInt8>) -> UInt32 {
         var crc = crc
         table.withUnsafeBufferPointer { table in
             for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return crc
+    }
+
+    static func update(_ crc: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var crc = crc
+        guard let base = bytes.baseAddress else { return crc }
+        let count = bytes.count
+        slices.withUnsafeBufferPointer { t in
+            var index = 0
+            while index + 8 <= count {
+                let low = crc ^ (UInt32(base[index]) | UInt32(base[index + 1]) << 8 | UInt32(base[index + 2]) << 16
+                    | UInt32(base[index + 3]) << 24)
+                crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
+                    ^ t[3 * 256 + Int(base[index + 4])] ^ t[2 * 256 + Int(base[index + 5])]
+                    ^ t[1 * 256 + Int(base[index + 6])] ^ t[Int(base[index + 7])]
+                index += 8
+            }
+            while index < count {
+                crc = t[Int((crc ^ UInt32(base[index])) & 0xFF)] ^ (crc >> 8)
+                index += 1
+            }
         }
         return crc
     }

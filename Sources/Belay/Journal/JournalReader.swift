@@ -29,19 +29,32 @@ public enum JournalReader {
     /// Decodes a journal's bytes.
     /// - Throws: `Damage` for the first damaged line that is not a torn tail.
     public static func decode(_ data: Data) throws(Damage) -> (events: [JournalEvent], ignoredLines: Int) {
-        let decoder = JSONDecoder()
+        let result: Result<(events: [JournalEvent], ignoredLines: Int), Damage> = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(Damage) { return .success(try decode(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Damage) -> (events: [JournalEvent], ignoredLines: Int) {
+        var decoder: JSONDecoder?
         var events: [JournalEvent] = []
+        events.reserveCapacity(bytes.count / 160)
         var ignored = 0
-        let bytes = [UInt8](data)
         let endsComplete = bytes.last == 0x0A
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if endsComplete { lines.removeLast() }
         var pendingTorn: (number: Int, seq: Int?)?
-        for (index, line) in lines.enumerated() {
-            let number = index + 1
-            let isTail = index == lines.count - 1 && !endsComplete
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            let rest = bytes.count - start
+            let newline = memchr(bytes.baseAddress! + start, 0x0A, rest).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes.baseAddress! }
+            let stop = newline ?? bytes.count
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<stop])
+            number += 1
+            start = stop + 1
+            let isTail = newline == nil && !endsComplete
             guard !line.isEmpty else { continue }
-            let event = readLine(line, decoder: decoder)
+            let event = readLine(line, decoder: &decoder)
             if let torn = pendingTorn {
                 // A line torn by a crash under an earlier writer, which ended it with a newline and
                 // went on: the next event repeats the torn one's position. Anything else is damage.
@@ -57,7 +70,7 @@ public enum JournalReader {
             case .failure(let damage):
                 if isTail {
                     ignored += 1
-                } else if damage == .unreadable, let seq = tornSeq(line) {
+                } else if damage == .unreadable, let seq = tornSeq(ArraySlice(line)) {
                     pendingTorn = (number, seq)
                 } else {
                     throw Damage(line: number, damage: damage)
@@ -73,9 +86,12 @@ public enum JournalReader {
         case failure(EngineError.JournalDamage)
     }
 
-    private static func readLine(_ line: ArraySlice<UInt8>, decoder: JSONDecoder) -> LineRead {
+    /// The checksum, then the direct parser; `JSONDecoder` (made on first need) judges the rest.
+    private static func readLine(_ line: UnsafeBufferPointer<UInt8>, decoder: inout JSONDecoder?) -> LineRead {
         if JournalChecksum.verify(line) == .mismatch { return .failure(.checksumMismatch) }
-        guard let event = try? decoder.decode(JournalEvent.self, from: Data(line)) else { return .failure(.unreadable) }
+        if let event = JournalLineParser.parse(line) { return .success(event) }
+        if decoder == nil { decoder = JSONDecoder() }
+        guard let event = try? decoder!.decode(JournalEvent.self, from: Data(buffer: line)) else { return .failure(.unreadable) }
         return .success(event)
     }
 

@@ -32,10 +32,18 @@ final class JournalWriter: JournalAppender {
 
     deinit { close(fd) }
 
-    /// Appends several events with one fsync (group commit): all are durable when this returns.
+    /// Appends several events with one fdatasync (group commit): all are durable when this returns.
     /// A failpoint on any of them fires after the whole batch is durable.
     @discardableResult
     func append(_ events: [JournalEvent]) throws(EngineError) -> [JournalEvent] {
+        try append(events, durable: true)
+    }
+
+    /// With `durable` false the events are written (a crash of this process keeps them: they are in
+    /// the kernel's cache) but not synced: the next durable append syncs them with its own, since
+    /// one fdatasync flushes the whole file. Failpoints fire once the write returns.
+    @discardableResult
+    func append(_ events: [JournalEvent], durable: Bool) throws(EngineError) -> [JournalEvent] {
         let (stored, seen) = try state.withLock { state throws(EngineError) -> ([JournalEvent], [Int]) in
             let time = JournalClock.now()
             var stored: [JournalEvent] = []
@@ -48,9 +56,9 @@ final class JournalWriter: JournalAppender {
                 bytes.append(0x0A)
                 stored.append(event)
             }
-            try write(Data(bytes))
-            guard fsync(fd) == 0 else {
-                throw EngineError(.journal, .io(.journal, path: url.path, reason: "fsync: " + String(cString: strerror(errno))))
+            try write(bytes)
+            guard !durable || Self.syncData(fd) == 0 else {
+                throw EngineError(.journal, .io(.journal, path: url.path, reason: "fdatasync: " + String(cString: strerror(errno))))
             }
             let seen = stored.map { event in
                 state.seen[event.event.rawValue, default: 0] += 1
@@ -64,7 +72,16 @@ final class JournalWriter: JournalAppender {
         return stored
     }
 
-    private func write(_ data: Data) throws(EngineError) {
+    /// The file's data and the size that reaches it; an append needs no other metadata flushed.
+    private static func syncData(_ fd: Int32) -> Int32 {
+        #if os(Linux)
+        fdatasync(fd)
+        #else
+        fsync(fd)
+        #endif
+    }
+
+    private func write(_ data: [UInt8]) throws(EngineError) {
         let failure: EngineError? = data.withUnsafeBytes { raw -> EngineError? in
             var offset = 0
             while offset < raw.count {

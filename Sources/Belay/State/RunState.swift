@@ -199,6 +199,9 @@ public struct RunState: Sendable, Hashable {
     /// What the captures showed (RunState+Captures.swift).
     public var captures = CaptureRecord()
 
+    /// Where each phase and step sits, so a fold of a long run does not search them event by event.
+    private var index = FoldIndex()
+
     public init() {}
 
     /// The state after every event, in order.
@@ -325,7 +328,8 @@ public struct RunState: Sendable, Hashable {
             }
         case .stepStarted:
             guard let key = key(event) else { break }
-            if !startedSteps.contains(key) { startedSteps.append(key) }
+            if index.started.count != startedSteps.count { index.started = Set(startedSteps) }
+            if index.started.insert(key).inserted { startedSteps.append(key) }
             actionsSinceLastCommit.append(key)
             updateStep(key) {
                 $0.status = .running
@@ -468,25 +472,41 @@ public struct RunState: Sendable, Hashable {
 
     private mutating func updatePhase(_ id: String?, _ change: (inout PhaseState) -> Void) {
         guard let id else { return }
-        if let index = phases.firstIndex(where: { $0.id == id }) {
-            change(&phases[index])
+        if let position = phasePosition(id) {
+            change(&phases[position])
         } else {
             var phase = PhaseState(id: id)
             change(&phase)
             phases.append(phase)
+            index.phases[id] = phases.count - 1
         }
     }
 
     private mutating func updateStep(_ key: StepKey, _ change: (inout StepState) -> Void) {
-        updatePhase(key.phase) { phase in
-            if let index = phase.steps.firstIndex(where: { $0.id == key.step }) {
-                change(&phase.steps[index])
-            } else {
-                var step = StepState(id: key.step)
-                change(&step)
-                phase.steps.append(step)
-            }
+        guard let phase = phasePosition(key.phase) else {
+            updatePhase(key.phase) { $0.steps.append(StepState(id: key.step)) }
+            updateStep(key, change)
+            return
         }
+        if let cached = index.steps[key], cached < phases[phase].steps.count, phases[phase].steps[cached].id == key.step {
+            change(&phases[phase].steps[cached])
+        } else if let position = phases[phase].steps.firstIndex(where: { $0.id == key.step }) {
+            index.steps[key] = position
+            change(&phases[phase].steps[position])
+        } else {
+            var step = StepState(id: key.step)
+            change(&step)
+            phases[phase].steps.append(step)
+            index.steps[key] = phases[phase].steps.count - 1
+        }
+    }
+
+    /// The phase's position: from the index when it is still right, else found and remembered.
+    private mutating func phasePosition(_ id: String) -> Int? {
+        if let cached = index.phases[id], cached < phases.count, phases[cached].id == id { return cached }
+        guard let position = phases.firstIndex(where: { $0.id == id }) else { return nil }
+        index.phases[id] = position
+        return position
     }
 
     /// A phase whose started steps are all compensated (or had nothing to undo) is compensated.
@@ -499,4 +519,14 @@ public struct RunState: Sendable, Hashable {
             if settled { phase.status = .compensated }
         }
     }
+}
+
+/// Positions of phases and steps, rebuilt as needed: a cache, so it never makes two states differ.
+struct FoldIndex: Sendable, Hashable {
+    var phases: [String: Int] = [:]
+    var steps: [RunState.StepKey: Int] = [:]
+    var started: Set<RunState.StepKey> = []
+
+    static func == (left: FoldIndex, right: FoldIndex) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

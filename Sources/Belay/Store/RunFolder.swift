@@ -17,6 +17,8 @@ public struct RunFolder: Sendable, Hashable {
     public var journal: URL { url.appendingPathComponent("journal.jsonl") }
     public var playbook: URL { url.appendingPathComponent("playbook.yml") }
     public var logs: URL { url.appendingPathComponent("logs") }
+    /// A cache of what a history line shows, folded from the journal (`RunSummaries`).
+    public var summary: URL { url.appendingPathComponent("summary.json") }
     /// Scratch files (step output files) that are removed once read.
     var scratch: URL { url.appendingPathComponent("tmp") }
 

@@ -25,9 +25,19 @@ public protocol JournalAppender: Sendable {
     /// Numbers, stamps and stores `events`; all are durable when this returns (one write, one sync).
     @discardableResult
     func append(_ events: [JournalEvent]) throws(EngineError) -> [JournalEvent]
+
+    /// `append`, where `durable` false allows the events to be only written (kept if this process
+    /// crashes) and synced by the next durable append. Stores without that distinction sync always.
+    @discardableResult
+    func append(_ events: [JournalEvent], durable: Bool) throws(EngineError) -> [JournalEvent]
 }
 
 extension JournalAppender {
+    @discardableResult
+    public func append(_ events: [JournalEvent], durable: Bool) throws(EngineError) -> [JournalEvent] {
+        try append(events)
+    }
+
     @discardableResult
     public func append(_ event: JournalEvent) throws(EngineError) -> JournalEvent {
         try append([event])[0]

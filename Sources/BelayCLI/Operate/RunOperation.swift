@@ -39,6 +39,10 @@ enum RunOperation {
         renderer.progress.stop(ticker)
         renderer.finish(outcome)
         await notifications.finish(runID: outcome.runID, workspace: workspace)
+        // The history line `belay runs` shows, folded once now rather than by every later listing.
+        if FileManager.default.fileExists(atPath: RunFolder(workspace: workspace, runID: outcome.runID).journal.path) {
+            _ = try? RunSummaries(workspace: workspace).refresh(outcome.runID)
+        }
         throw ExitCode(outcome.exitCode)
     }
 }

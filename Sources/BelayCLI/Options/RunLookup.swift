@@ -37,6 +37,17 @@ enum RunLookup {
 
     /// `state(run:workspace:)` on a given engine (and its store).
     static func state(run: String?, engine: Engine) throws -> (String, RunState) {
+        let runID = try runID(run: run, engine: engine)
+        do {
+            return (runID, try engine.state(of: runID))
+        } catch {
+            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
+            throw ExitCode(2)
+        }
+    }
+
+    /// The run meant (`run`, else the latest), checked to exist, without reading its journal.
+    static func runID(run: String?, engine: Engine) throws -> String {
         guard let runID = run ?? engine.runIDs().last else {
             Terminal.printError("belay: no runs in \(engine.workspace.path) (use --workspace to point at the run's workspace, or --store for a shared store)")
             throw ExitCode(2)
@@ -45,17 +56,18 @@ enum RunLookup {
             Terminal.printError("belay: \(EngineErrorText.text(for: EngineError(.invalidSaga, .invalidRunID(runID))))")
             throw ExitCode(2)
         }
-        let known = engine.runIDs()
-        if run != nil, !known.contains(runID) {
+        // A local journal's file says at once whether the run exists; listing every run (which reads
+        // the head of each journal) is left for the hint.
+        let local = engine.stores.journal is LocalRunJournal
+        if run != nil,
+            local ? !FileManager.default.fileExists(atPath: RunFolder(workspace: engine.workspace, runID: runID).journal.path)
+                : !engine.runIDs().contains(runID)
+        {
+            let known = engine.runIDs()
             let hint = Suggestion.hint(for: runID, among: known).map { "; \($0)" } ?? ""
             Terminal.printError("belay: no run '\(runID)' in \(engine.workspace.path)\(hint) (`belay runs` lists them)")
             throw ExitCode(2)
         }
-        do {
-            return (runID, try engine.state(of: runID))
-        } catch {
-            Terminal.printError("belay: \(EngineErrorText.text(for: error))")
-            throw ExitCode(2)
-        }
+        return runID
     }
 }

@@ -17,18 +17,20 @@ struct RunSummary {
     var approvedBy: [String]
 
     init(run: String, state: RunState) {
+        self.init(run: run, summary: RunSummaries.Summary(state: state, journalBytes: 0))
+    }
+
+    /// From the cached summary beside a local journal (the same fields, without folding it).
+    init(run: String, summary: RunSummaries.Summary) {
         self.run = run
-        playbook = state.playbook
-        environment = state.environment
-        keyVars = state.shownVars.compactMap { name in state.vars[name].map { (name, $0) } }
-        status = state.status.rawValue
-        started = state.startedAt.map(JournalClock.format)
-        durationMs = state.durationMs
-        startedBy = state.startedBy
-        approvedBy = state.approvals.values
-            .filter { $0.decision == "approved" }
-            .sorted { ($0.decidedTime ?? "") < ($1.decidedTime ?? "") }
-            .compactMap(\.by)
+        playbook = summary.playbook
+        environment = summary.environment
+        keyVars = summary.shownVars.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
+        status = summary.status.rawValue
+        started = summary.startedAt.map(JournalClock.format)
+        durationMs = summary.durationMs
+        startedBy = summary.startedBy
+        approvedBy = summary.approvedBy
     }
 
     /// A journal that could not be read.

@@ -37,7 +37,7 @@ struct InspectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try workspace.engine()
-        _ = try RunLookup.state(run: runID, engine: engine)
+        _ = try RunLookup.runID(run: runID, engine: engine)
         let history: RunHistory
         do { history = try engine.history(runID) } catch {
             throw OperateExit.fail(error)

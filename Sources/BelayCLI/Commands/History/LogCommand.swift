@@ -41,7 +41,7 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try workspace.engine()
-        let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
+        let runID = try RunLookup.runID(run: self.runID, engine: engine)
         if follow {
             try await LogFollow.follow(runID: runID, workspace: engine.workspace, json: json)
             return

@@ -8,7 +8,8 @@ struct RunsCommand: ParsableCommand {
         commandName: "runs",
         abstract: "List the runs of a workspace, oldest first.",
         discussion: """
-            One line per run, read from each run's journal: id, playbook, environment, the vars the \
+            One line per run, read from each run's summary (.belay/runs/<run>/summary.json, folded \
+            again from the journal whenever the journal has changed since): id, playbook, environment, the vars the \
             playbook marks `show: true` (a version, a target), status, start time (UTC), duration, who \
             started it and who approved its approval steps. --json prints an array of {"run", \
             "playbook", "status", "started", "duration_ms", "environment", "vars", "by", \
@@ -30,8 +31,14 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let workspaceURL = workspace.url
-        let engine = try workspace.engine()
+        let (engine, shared) = try workspace.opened()
+        // Local journals keep a summary beside them, so a long history is not folded run by run.
+        let summaries = shared == nil ? RunSummaries(workspace: engine.workspace) : nil
         let rows = engine.runIDs().map { id -> RunSummary in
+            if let summaries {
+                guard let summary = summaries.summary(of: id) else { return RunSummary(unreadable: id) }
+                return RunSummary(run: id, summary: summary)
+            }
             guard let state = try? engine.state(of: id) else { return RunSummary(unreadable: id) }
             return RunSummary(run: id, state: state)
         }

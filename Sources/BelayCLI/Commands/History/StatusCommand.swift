@@ -14,6 +14,9 @@ struct StatusCommand: ParsableCommand {
             --json prints exactly {"run", "playbook", "status", "phases": [{"id", "status", \
             "checkpoint", "steps": [{"id", "status", "attempts", "duration_ms"}]}]}.
 
+            When the workspace's .belay folder is larger than BELAY_STATE_LIMIT (default 1G; \
+            `500M`, `2G`, `off`), a warning on stderr suggests `belay gc`.
+
             Exit status: 0; 2 unknown run or phase, or a usage mistake.
 
             Examples:
@@ -32,8 +35,13 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let engine = try workspace.engine()
+        let (engine, shared) = try workspace.opened()
         let (runID, state) = try RunLookup.state(run: self.runID, engine: engine)
+        if shared == nil, let over = StateSize.overLimit(workspace: engine.workspace) {
+            Terminal.printError(
+                "belay: warning: \(engine.workspace.path)/.belay holds \(ByteText.format(over.bytes)), past its limit of "
+                    + "\(ByteText.format(over.limit)) (BELAY_STATE_LIMIT); `belay gc --dry-run` says what old runs would free")
+        }
         if json {
             Terminal.print(StatusJSON.object(runID: runID, state: state).rendered(pretty: true))
             return

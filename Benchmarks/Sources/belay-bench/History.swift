@@ -1,0 +1,168 @@
+import Belay
+import Foundation
+
+/// `belay-bench history --steps N --runs N --belay PATH`: a synthetic run of N steps (the events a
+/// real run journals for each: started, process, attempt finished, succeeded; a rollback point per
+/// phase of 100 steps) and N small runs beside it. Times the fold in this process (events/s) against
+/// Python's `json.loads` of the same lines, then `belay status`, `log`, `inspect` and `runs`.
+struct HistoryOptions {
+    var steps = 10_000
+    var runs = 1_000
+    var rounds = 5
+    var belay: String?
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            let value = iterator.next()
+            switch argument {
+            case "--steps": steps = value.flatMap(Int.init) ?? steps
+            case "--runs": runs = value.flatMap(Int.init) ?? runs
+            case "--rounds": rounds = value.flatMap(Int.init) ?? rounds
+            case "--belay": belay = value
+            default: fail("unknown option \(argument); use --steps N, --runs N, --rounds N, --belay PATH")
+            }
+        }
+    }
+}
+
+func syntheticRun(id: String, steps: Int, phaseSize: Int = 100) -> [JournalEvent] {
+    let phases = (steps + phaseSize - 1) / phaseSize
+    var events: [JournalEvent] = []
+    var started = JournalEvent(event: .runStarted)
+    started.run = id
+    started.playbook = "bench"
+    started.workspace = "/srv/bench"
+    started.by = "bench"
+    started.vars = ["version": "1.4.2", "target": "fleet"]
+    started.shown = ["version"]
+    started.plan = (0..<phases).map { phase in
+        JournalEvent.PlannedPhase(id: "p\(phase)", steps: (0..<min(phaseSize, steps - phase * phaseSize)).map { "s\($0)" })
+    }
+    events.append(started)
+    func event(_ kind: JournalEvent.Kind, _ phase: String?, _ step: String? = nil) -> JournalEvent {
+        var event = JournalEvent(event: kind)
+        event.run = id
+        event.phase = phase
+        event.step = step
+        return event
+    }
+    var point = event(.checkpointRecorded, "start")
+    point.point = "start"
+    point.commit = String(repeating: "a", count: 40)
+    point.tree = String(repeating: "b", count: 40)
+    events.append(point)
+    for phase in started.plan ?? [] {
+        events.append(event(.phaseStarted, phase.id))
+        for step in phase.steps {
+            var begin = event(.stepStarted, phase.id, step)
+            begin.action = .run
+            begin.attempt = 1
+            begin.log = ".belay/runs/\(id)/logs/\(phase.id).\(step).run.1.log"
+            var process = event(.processStarted, phase.id, step)
+            process.action = .run
+            process.attempt = 1
+            process.processGroup = 41_000
+            process.processStart = 123_456_789
+            var finished = event(.attemptFinished, phase.id, step)
+            finished.action = .run
+            finished.attempt = 1
+            finished.exitCode = 0
+            finished.durationMs = 2
+            finished.log = begin.log
+            var succeeded = event(.stepSucceeded, phase.id, step)
+            succeeded.durationMs = 2
+            events += [begin, process, finished, succeeded]
+        }
+        var recorded = event(.checkpointRecorded, phase.id)
+        recorded.point = phase.id
+        recorded.commit = String(repeating: "c", count: 40)
+        recorded.tree = String(repeating: "d", count: 40)
+        events += [recorded, event(.phaseCompleted, phase.id)]
+    }
+    events.append(event(.runCompleted, nil))
+    return events
+}
+
+func historyBenchmark(_ options: HistoryOptions) throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("belay-bench-history-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: base) }
+    let workspace = base.appendingPathComponent("ws")
+    try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+    let journal = LocalRunJournal(workspace: workspace)
+    for run in 0..<options.runs {
+        try journal.appender(run: String(format: "small-%04d", run), creating: true, lastSeq: 0)
+            .append(syntheticRun(id: String(format: "small-%04d", run), steps: 3))
+    }
+    try journal.appender(run: "big", creating: true, lastSeq: 0).append(syntheticRun(id: "big", steps: options.steps))
+    let file = RunFolder(workspace: workspace, runID: "big").journal
+
+    let clock = ContinuousClock()
+    var folds: [Double] = []
+    var count = 0
+    for _ in 0..<options.rounds {
+        folds.append(milliseconds(try clock.measure {
+            let contents = try journal.read(run: "big")
+            count = contents.events.count
+            _ = contents.state
+        }))
+    }
+    let foldMs = median(folds)
+    let python = try pythonParse(file, rounds: options.rounds)
+    print("history: a run of \(options.steps) steps (\(count) events) and \(options.runs) runs of 3 steps (median of \(options.rounds))")
+    print("  fold (read, check, decode, fold)  \(format(foldMs)) ms   \(Int(Double(count) / foldMs * 1000)) events/s")
+    print("  python3 json.loads of each line    \(format(python)) ms   \(Int(Double(count) / python * 1000)) events/s")
+    print("FOLD_EVENTS_PER_SECOND=\(Int(Double(count) / foldMs * 1000))")
+    print("PYTHON_EVENTS_PER_SECOND=\(Int(Double(count) / python * 1000))")
+    guard let belay = options.belay else { return }
+    for (name, arguments) in [
+        ("status", ["status", "big"]), ("log", ["log", "big"]), ("inspect", ["inspect", "big", "p50"]), ("runs", ["runs"]),
+    ] {
+        _ = try timeCommand(belay, arguments + ["--workspace", workspace.path])  // warms the page cache and the summaries
+        let times = try (0..<options.rounds).map { _ in try timeCommand(belay, arguments + ["--workspace", workspace.path]) }
+        print("  belay \(name.padding(toLength: 8, withPad: " ", startingAt: 0))                   \(format(median(times))) ms")
+        print("COMMAND_MS_\(name.uppercased())=\(String(format: "%.1f", median(times)))")
+    }
+}
+
+func timeCommand(_ executable: String, _ arguments: [String]) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure {
+        try process.run()
+        process.waitUntilExit()
+    }
+    if process.terminationStatus != 0 { fail("`belay \(arguments.joined(separator: " "))` exited \(process.terminationStatus)") }
+    return milliseconds(elapsed)
+}
+
+/// The same lines parsed by Python's json module: a reference for "reading JSON lines" speed.
+func pythonParse(_ file: URL, rounds: Int) throws -> Double {
+    let script = """
+        import json, sys, time
+        best = []
+        for _ in range(\(rounds)):
+            start = time.perf_counter()
+            with open(sys.argv[1], 'rb') as f:
+                events = [json.loads(line) for line in f]
+            best.append((time.perf_counter() - start) * 1000)
+        best.sort()
+        print(best[len(best) // 2])
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard let value = Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        fail("python3 did not report a time")
+    }
+    return value
+}

@@ -1,0 +1,317 @@
+import BelayModel
+import Foundation
+
+/// A journal line read straight into a `JournalEvent`, without `JSONDecoder`: folding a long run's
+/// history is dominated by decoding, and the journal's shape is fixed (one flat object, a few
+/// nested maps and lists).
+///
+/// It accepts only what it fully understands and returns nil for anything else (an unknown key, a
+/// number with a fraction, invalid UTF-8), so the reader then asks `JSONDecoder`, which stays the
+/// judge of what a line means.
+struct JournalLineParser {
+    private let base: UnsafePointer<UInt8>
+    private let end: Int
+    private var position = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        base = bytes.baseAddress!
+        end = bytes.count
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> JournalEvent? {
+        guard !bytes.isEmpty else { return nil }
+        var parser = JournalLineParser(bytes)
+        return parser.event()
+    }
+
+    private mutating func event() -> JournalEvent? {
+        var event = JournalEvent(event: .warning)
+        var hasSeq = false, hasTime = false, hasEvent = false
+        guard take(UInt8(ascii: "{")) else { return nil }
+        if take(UInt8(ascii: "}")) { return nil }
+        repeat {
+            guard let key = keyBytes(), take(UInt8(ascii: ":")) else { return nil }
+            skipSpace()
+            if peek == UInt8(ascii: "n") {
+                guard literal("null") else { return nil }
+                continue
+            }
+            switch key.count {
+            case 3 where equal(key, "seq"): guard let value = integer() else { return nil }; event.seq = Int(value); hasSeq = true
+            case 4 where equal(key, "time"): guard let value = string() else { return nil }; event.time = value; hasTime = true
+            case 5 where equal(key, "event"):
+                guard let value = string(), let kind = JournalEvent.Kind(rawValue: value) else { return nil }
+                event.event = kind
+                hasEvent = true
+            case 3 where equal(key, "crc"): guard string() != nil else { return nil }
+            default: guard field(key, into: &event) else { return nil }
+            }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")) else { return nil }
+        skipSpace()
+        guard position == end, hasSeq, hasTime, hasEvent else { return nil }
+        return event
+    }
+
+    /// Every member but `seq`, `time`, `event` and `crc`.
+    private mutating func field(_ key: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent) -> Bool {
+        func text(_ set: (String) -> Void) -> Bool {
+            guard let value = string() else { return false }
+            set(value)
+            return true
+        }
+        func number<T: FixedWidthInteger>(_ type: T.Type, _ set: (T) -> Void) -> Bool {
+            guard let value = integer(), let narrowed = T(exactly: value) else { return false }
+            set(narrowed)
+            return true
+        }
+        switch String(decoding: key, as: UTF8.self) {
+        case "run": return text { event.run = $0 }
+        case "playbook": return text { event.playbook = $0 }
+        case "workspace": return text { event.workspace = $0 }
+        case "source": return text { event.source = $0 }
+        case "host": return text { event.host = $0 }
+        case "phase": return text { event.phase = $0 }
+        case "step": return text { event.step = $0 }
+        case "value": return text { event.value = $0 }
+        case "error": return text { event.error = $0 }
+        case "note": return text { event.note = $0 }
+        case "by": return text { event.by = $0 }
+        case "log": return text { event.log = $0 }
+        case "point": return text { event.point = $0 }
+        case "commit": return text { event.commit = $0 }
+        case "tree": return text { event.tree = $0 }
+        case "failed_step": return text { event.failedStep = $0 }
+        case "comment": return text { event.comment = $0 }
+        case "deadline": return text { event.deadline = $0 }
+        case "environment": return text { event.environment = $0 }
+        case "lock": return text { event.lock = $0 }
+        case "on_failure":
+            guard let value = string(), let policy = FailurePolicy(rawValue: value) else { return false }
+            event.onFailure = policy
+            return true
+        case "action":
+            guard let value = string(), let action = StepContext.Action(rawValue: value) else { return false }
+            event.action = action
+            return true
+        case "decision":
+            guard let value = string(), let decision = JournalEvent.Decision(rawValue: value) else { return false }
+            event.decision = decision
+            return true
+        case "pid": return number(Int32.self) { event.pid = $0 }
+        case "attempt": return number(Int.self) { event.attempt = $0 }
+        case "exit_code": return number(Int32.self) { event.exitCode = $0 }
+        case "duration_ms": return number(Int64.self) { event.durationMs = $0 }
+        case "process_group": return number(Int32.self) { event.processGroup = $0 }
+        case "process_start": return number(Int64.self) { event.processStart = $0 }
+        case "outcome_unknown":
+            guard let value = boolean() else { return false }
+            event.outcomeUnknown = value
+            return true
+        case "vars": guard let value = stringMap() else { return false }; event.vars = value; return true
+        case "outputs": guard let value = stringMap() else { return false }; event.outputs = value; return true
+        case "criteria": guard let value = stringMap() else { return false }; event.criteria = value; return true
+        case "shown": guard let value = stringList() else { return false }; event.shown = value; return true
+        case "preserved": guard let value = stringList() else { return false }; event.preserved = value; return true
+        case "plan": guard let value = plan() else { return false }; event.plan = value; return true
+        default: return false
+        }
+    }
+
+    // MARK: Values
+
+    private mutating func plan() -> [JournalEvent.PlannedPhase]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var phases: [JournalEvent.PlannedPhase] = []
+        if take(UInt8(ascii: "]")) { return phases }
+        repeat {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var id: String?, name: String?, parallel: Bool?, steps: [String]?
+            repeat {
+                guard let key = keyBytes(), take(UInt8(ascii: ":")) else { return nil }
+                skipSpace()
+                if peek == UInt8(ascii: "n") {
+                    guard literal("null") else { return nil }
+                    continue
+                }
+                if equal(key, "id") { id = string() } else if equal(key, "name") { name = string() }
+                else if equal(key, "parallel") { parallel = boolean(); if parallel == nil { return nil } }
+                else if equal(key, "steps") { steps = stringList() }
+                else { return nil }
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")), let id, let steps else { return nil }
+            phases.append(JournalEvent.PlannedPhase(id: id, name: name, parallel: parallel, steps: steps))
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? phases : nil
+    }
+
+    private mutating func stringMap() -> [String: String]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var map: [String: String] = [:]
+        if take(UInt8(ascii: "}")) { return map }
+        repeat {
+            skipSpace()
+            guard let key = string(), take(UInt8(ascii: ":")), let value = stringAfterSpace() else { return nil }
+            map[key] = value
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? map : nil
+    }
+
+    private mutating func stringList() -> [String]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var list: [String] = []
+        if take(UInt8(ascii: "]")) { return list }
+        repeat {
+            guard let value = stringAfterSpace() else { return nil }
+            list.append(value)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? list : nil
+    }
+
+    private mutating func stringAfterSpace() -> String? {
+        skipSpace()
+        return string()
+    }
+
+    private mutating func boolean() -> Bool? {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        return nil
+    }
+
+    /// A plain integer (`-12`, `0`); a fraction or an exponent is left to the decoder.
+    private mutating func integer() -> Int64? {
+        var negative = false
+        if peek == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        let start = position
+        var value: Int64 = 0
+        while position < end, case let digit = base[position], digit >= 48, digit <= 57 {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(digit - 48))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            position += 1
+        }
+        guard position > start, position - start == 1 || base[start] != 48 else { return nil }
+        if position < end, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(base[position]) { return nil }
+        return negative ? -value : value
+    }
+
+    /// A key: a string without escapes, as bytes (keys are ASCII words).
+    private mutating func keyBytes() -> UnsafeBufferPointer<UInt8>? {
+        skipSpace()
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = position
+        while position < end, base[position] != UInt8(ascii: "\"") {
+            if base[position] == UInt8(ascii: "\\") { return nil }
+            position += 1
+        }
+        guard position < end else { return nil }
+        let key = UnsafeBufferPointer(start: base + start, count: position - start)
+        position += 1
+        return key
+    }
+
+    /// A JSON string at the current position, unescaped; nil for invalid UTF-8 or a raw control byte.
+    private mutating func string() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = position
+        while position < end {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                let value = String(validating: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                position += 1
+                return value
+            }
+            if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
+            if byte < 0x20 { return nil }
+            position += 1
+        }
+        return nil
+    }
+
+    private mutating func escapedString(from start: Int) -> String? {
+        var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+        while position < end {
+            let byte = base[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(validating: bytes, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard position < end else { return nil }
+                let escape = base[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0C)
+                case UInt8(ascii: "n"): bytes.append(0x0A)
+                case UInt8(ascii: "r"): bytes.append(0x0D)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(), (0xDC00..<0xE000).contains(low)
+                        else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
+                    bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default: return nil
+                }
+            default:
+                if byte < 0x20 { return nil }
+                bytes.append(byte)
+            }
+        }
+        return nil
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard end - position >= 4 else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let digit = base[position]
+            let nibble: UInt8
+            switch digit {
+            case 48...57: nibble = digit - 48
+            case 97...102: nibble = digit - 87
+            case 65...70: nibble = digit - 55
+            default: return nil
+            }
+            value = value << 4 | UInt32(nibble)
+            position += 1
+        }
+        return value
+    }
+
+    // MARK: Bytes
+
+    private var peek: UInt8? { position < end ? base[position] : nil }
+
+    private mutating func skipSpace() {
+        while position < end, base[position] == 0x20 || base[position] == 0x09 || base[position] == 0x0D { position += 1 }
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        skipSpace()
+        guard position < end, base[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard end - position >= count, memcmp(base + position, word.utf8Start, count) == 0 else { return false }
+        position += count
+        return true
+    }
+
+    private func equal(_ key: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        key.count == word.utf8CodeUnitCount && memcmp(key.baseAddress!, word.utf8Start, key.count) == 0
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Byte counts as people read them: `512 B`, `3.4 KiB`, `1.2 GiB`.
+enum ByteText {
+    static func format(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import Belay
+
+/// The direct line parser reads exactly what `JSONDecoder` reads, and leaves it the rest.
+@Suite struct JournalLineParserTests {
+    static func everyField() -> JournalEvent {
+        var event = JournalEvent(seq: 42, time: "2026-11-29T00:00:00.123Z", event: .runStarted)
+        event.run = "r1"
+        event.playbook = "deploy"
+        event.workspace = "/srv/app \"quoted\" \\ back"
+        event.onFailure = .pause
+        event.plan = [.init(id: "one", name: "First ✓", parallel: true, steps: ["a", "b"]), .init(id: "two", steps: [])]
+        event.vars = ["version": "1.4.2", "emoji": "😀", "ctl": "tab\tnew\nline\u{01}"]
+        event.source = "/p/deploy.yml"
+        event.environment = "prod"
+        event.lock = "db"
+        event.shown = ["version"]
+        event.pid = -3
+        event.host = "h"
+        event.phase = "one"
+        event.step = "a"
+        event.action = .compensate
+        event.attempt = 2
+        event.processGroup = 1234
+        event.processStart = 9_876_543_210
+        event.exitCode = 137
+        event.durationMs = 0
+        event.outputs = ["k": "v"]
+        event.value = #"{"json":[1,2]}"#
+        event.error = "boom\r\n"
+        event.note = "n"
+        event.by = "ana"
+        event.log = ".belay/runs/r1/logs/x.log"
+        event.point = "start"
+        event.commit = String(repeating: "a", count: 40)
+        event.tree = String(repeating: "b", count: 40)
+        event.failedStep = "one/a"
+        event.decision = .conditionalProceed
+        event.criteria = ["tests": "pass"]
+        event.comment = "ok"
+        event.deadline = "2026-11-30T00:00:00Z"
+        event.outcomeUnknown = true
+        event.preserved = ["M app.txt"]
+        return event
+    }
+
+    static func parse(_ text: String) -> JournalEvent? {
+        Array(text.utf8).withUnsafeBufferPointer { JournalLineParser.parse($0) }
+    }
+
+    @Test func aLineWithEveryFieldReadsAsTheDecoderReadsIt() throws {
+        let line = String(decoding: JournalChecksum.seal(Array(Self.everyField().jsonText.rendered().utf8)), as: UTF8.self)
+        let direct = try #require(Self.parse(line))
+        let decoded = try JSONDecoder().decode(JournalEvent.self, from: Data(line.utf8))
+        #expect(direct == decoded)
+        #expect(direct == Self.everyField())
+    }
+
+    @Test func whatItDoesNotKnowIsLeftToTheDecoder() throws {
+        for text in [
+            #"{"seq":1,"time":"t","event":"run_started","future_field":1}"#,
+            #"{"seq":1.0,"time":"t","event":"run_started"}"#,
+            #"{"seq":01,"time":"t","event":"run_started"}"#,
+            #"{"seq":1,"time":"t","event":"no_such_event"}"#,
+            #"{"seq":1,"time":"t"}"#,
+            #"{"seq":1,"time":"t","event":"run_started"} x"#,
+            "{\"seq\":1,\"time\":\"a\u{01}b\",\"event\":\"run_started\"}",
+        ] {
+            #expect(Self.parse(text) == nil, "\(text)")
+        }
+        let spaced = try #require(Self.parse(#"{ "seq" : 7 , "time" : "t" , "event" : "warning" , "note" : null }"#))
+        #expect(spaced.seq == 7 && spaced.event == .warning && spaced.note == nil)
+        // The reader still accepts what only the decoder understands.
+        let read = try JournalReader.decode(Data((#"{"seq":1,"time":"t","event":"run_started","future_field":1}"# + "\n").utf8))
+        #expect(read.events.map(\.seq) == [1])
+    }
+
+    @Test func slicedChecksumsMatchTheBytewiseOnes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 300, 1000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let sliced = bytes.withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
+            #expect(sliced == CRC32C.checksum(bytes), "length \(length)")
+        }
+        let known = Array("123456789".utf8).withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
+        #expect(known == 0xE306_9283)
+    }
+}
