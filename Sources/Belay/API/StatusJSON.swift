@@ -26,7 +26,26 @@ public enum StatusJSON {
             ("environment", .optional(state.environment)),
             ("approval", approval(state)),
             ("failure", failure(state)),
-            ("captures", CaptureLines.statusJSON(state.captures)),
+            ("captures", captures(state.captures)),
+        ])
+    }
+
+    /// What the captures showed: failures per point, the last verification, drift.
+    private static func captures(_ record: CaptureRecord) -> JSONText {
+        let verification: JSONText = record.lastVerification.map { last in
+            .object([
+                ("point", .string(last.point)),
+                ("results", .object(last.results.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("verified", .bool(last.differing.isEmpty && last.results.values.allSatisfy { $0 == "verified" })),
+                ("strict_failure", .optional(last.strictFailure)), ("diff", .optional(last.diff)),
+            ])
+        } ?? .null
+        return .object([
+            ("failed", .object(record.failures.sorted { $0.key < $1.key }.map { point, failed in
+                (point, .array(failed.keys.sorted().map(JSONText.string)))
+            })),
+            ("verification", verification),
+            ("drifted", .array(record.drifted.map(JSONText.string))),
         ])
     }
 

@@ -73,24 +73,6 @@ enum CaptureLines {
         return lines
     }
 
-    static func statusJSON(_ record: CaptureRecord) -> JSONText {
-        let verification: JSONText = record.lastVerification.map { last in
-            .object([
-                ("point", .string(last.point)),
-                ("results", .object(last.results.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                ("verified", .bool(last.differing.isEmpty && last.results.values.allSatisfy { $0 == "verified" })),
-                ("strict_failure", .optional(last.strictFailure)), ("diff", .optional(last.diff)),
-            ])
-        } ?? .null
-        return .object([
-            ("failed", .object(record.failures.sorted { $0.key < $1.key }.map { point, failed in
-                (point, .array(failed.keys.sorted().map(JSONText.string)))
-            })),
-            ("verification", verification),
-            ("drifted", .array(record.drifted.map(JSONText.string))),
-        ])
-    }
-
     /// `rollback --dry-run`: each capture now against the target's, as the diff the rollback should make.
     static func plan(_ comparisons: [CaptureComparison], target: String) -> [String] {
         guard !comparisons.isEmpty else { return [] }
