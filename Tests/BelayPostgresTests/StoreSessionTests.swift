@@ -8,7 +8,7 @@ import TestSupport
 /// migrated once, refused when newer.
 @Suite(.postgres)
 struct StoreSessionTests {
-    @Test func aServersErrorCarriesItsSQLStateAndAClosedPortIsUnreachable() throws {
+    @Test func aServersErrorOrAConstraintCarriesItsSQLStateAndAClosedPortIsUnreachable() throws {
         let fixture = try StoreFixture()
         let session = StoreSession(address: try StoreAddress(fixture.url))
         #expect { try session.query("SELECT * FROM no_such_table") } throws: { error in
@@ -17,6 +17,12 @@ struct StoreSessionTests {
         }
         // The connection survives a statement's error.
         #expect(try session.query("SELECT 1").count == 1)
+        try StoreSchema.migrate(session)
+        try session.query("INSERT INTO belay_runs (run_id, lock_name, workspace) VALUES ('r1', 'l', 'w')")
+        #expect { try session.query("INSERT INTO belay_runs (run_id, lock_name, workspace) VALUES ('r1', 'l', 'w')") } throws: { error in
+            guard case .storeError(_, _, let sqlState) = (error as? EngineError)?.problem else { return false }
+            return sqlState == "23505"
+        }
         let nowhere = StoreSession(address: try StoreAddress("postgres://postgres@127.0.0.1:\(try PostgresServer.freePort())/x"))
         #expect { try nowhere.query("SELECT 1") } throws: { error in
             guard case .storeUnreachable = (error as? EngineError)?.problem else { return false }

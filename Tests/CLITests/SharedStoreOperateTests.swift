@@ -13,6 +13,7 @@ extension SharedStoreTests {
         #expect(waiting.status == 75, "\(waiting.output)")
         let approved = try b.belay(["approve", "r1", "--by", "ana", "--comment", "canary is green", "--store", url, "--workspace", b.workspace.path])
         #expect(approved.status == 0, "\(approved.output)")
+        #expect(approved.stdout.contains("Next: belay resume r1 --workspace \(b.workspace.path) --store …"), "\(approved.stdout)")
         let log = try a.belay(["log", "r1", "--store", url, "--workspace", a.workspace.path])
         #expect(log.stdout.contains("ana"), "A sees B's decision: \(log.output)")
         // B is a fresh checkout without A's a.out: --force accepts that (the story of drift is tested elsewhere).

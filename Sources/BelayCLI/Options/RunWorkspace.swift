@@ -24,4 +24,8 @@ struct RunWorkspace: ParsableArguments {
     }
 
     func engine() throws -> Engine { try opened().engine }
+
+    /// What a suggested next command needs to find the run again: the workspace, and the store
+    /// when it was named on this command (its URL may hold a password, so it is not repeated).
+    var nextArguments: String { "--workspace \(url.path)" + (store.map { _ in " --store …" } ?? "") }
 }

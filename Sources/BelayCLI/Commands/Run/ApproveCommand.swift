@@ -37,7 +37,6 @@ struct ApproveCommand: ParsableCommand {
     @OptionGroup var workspace: RunWorkspace
 
     func run() throws {
-        let workspaceURL = workspace.url
         let who = by ?? ApprovalIdentity.currentUser
         let engine = try workspace.engine()
         let recorded: (step: RunState.StepKey, event: JournalEvent)
@@ -50,6 +49,6 @@ struct ApproveCommand: ParsableCommand {
         let verb = reject ? "Rejected" : "Approved"
         let mark = reject ? Terminal.paint("✗", .red) : Terminal.success()
         Terminal.print("\(mark) \(verb) \(recorded.step) of run \(runID) (by \(shown(who))\(comment.map { ": \(shown($0))" } ?? ""))")
-        Terminal.print("Next: belay resume \(runID) --workspace \(workspaceURL.path)")
+        Terminal.print("Next: belay resume \(runID) \(workspace.nextArguments)")
     }
 }

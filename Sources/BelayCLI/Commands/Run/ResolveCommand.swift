@@ -42,7 +42,6 @@ struct ResolveCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let key = RunState.StepKey(phase: String(parts[0]), step: String(parts[1]))
-        let workspaceURL = workspace.url
         let engine = try workspace.engine()
         _ = try RunLookup.state(run: runID, engine: engine)
         let who = by ?? ApprovalIdentity.currentUser
@@ -60,6 +59,6 @@ struct ResolveCommand: ParsableCommand {
         } else {
             Terminal.print("  Still to compensate, newest first: \(owed.map(\.description).joined(separator: ", "))")
         }
-        Terminal.print("Next: belay resume \(runID) --workspace \(workspaceURL.path)")
+        Terminal.print("Next: belay resume \(runID) \(workspace.nextArguments)")
     }
 }
