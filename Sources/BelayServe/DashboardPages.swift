@@ -31,14 +31,15 @@ enum DashboardPages {
         return page(title: "Belay runs", data: "data-page=\"runs\"", body: body)
     }
 
-    static func run(_ run: String, workspace: ServedWorkspace, live: String) -> String {
+    /// `seq`: the last event the page shows, so its event stream starts after it.
+    static func run(_ run: String, workspace: ServedWorkspace, live: String, seq: Int) -> String {
         let body = """
             <p><a href="/">← runs</a> · last event: <span id="last-event">–</span></p>
             <div id="live">\(live)</div>
             <section id="rollback" hidden><h2>Roll back to <span id="rollback-to"></span>?</h2>
             <pre id="rollback-plan"></pre><button id="rollback-confirm">Confirm rollback</button> <button id="rollback-cancel">Cancel</button></section>
             """
-        return page(title: "Belay run \(run)", data: "data-run=\"\(e(run))\" data-workspace=\"\(e(workspace.name))\"", body: body)
+        return page(title: "Belay run \(run)", data: "data-run=\"\(e(run))\" data-workspace=\"\(e(workspace.name))\" data-seq=\"\(seq)\"", body: body)
     }
 
     private static func e(_ text: String) -> String { MarkupText.escaped(text) }

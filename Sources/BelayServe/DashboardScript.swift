@@ -62,7 +62,8 @@ enum DashboardScript {
         }, 150);
       }
 
-      var events = new EventSource(base + "/events/stream" + query);
+      // The page shows the run up to its data-seq: the stream starts after it.
+      var events = new EventSource(base + "/events/stream" + query + "&after=" + (document.body.dataset.seq || "0"));
       events.onmessage = function (message) {
         try { document.getElementById("last-event").textContent = JSON.parse(message.data).event; } catch (e) {}
         refresh();

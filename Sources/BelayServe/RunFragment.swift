@@ -33,7 +33,8 @@ enum RunFragment {
                 """
         }
         html += "<section><h2>Timeline</h2>\(timeline(history.events, state: state))</section>\n"
-        html += steps(state, run: run, query: query)
+        let logs = Set((try? FileManager.default.contentsOfDirectory(atPath: RunFolder(workspace: workspace.url, runID: run).logs.path)) ?? [])
+        html += steps(state, run: run, query: query, logs: logs)
         html += pointsTable(points, state: state)
         html += decisions(state)
         return html
@@ -68,15 +69,17 @@ enum RunFragment {
 
     private static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    private static func steps(_ state: RunState, run: String, query: String) -> String {
+    /// `logs`: the names in the run's log folder, so only logs that exist are linked (an approval has none).
+    private static func steps(_ state: RunState, run: String, query: String, logs: Set<String>) -> String {
         var html = "<section><h2>Steps</h2><table id=\"steps\"><thead><tr><th>phase</th><th>step</th><th>status</th><th>attempts</th><th>duration</th><th>outputs</th><th>log</th></tr></thead><tbody>"
         for phase in state.phases {
             for step in phase.steps {
                 let outputs = step.outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                let log = step.attempts > 0
-                    ? "<a href=\"/api/runs/\(e(run))/steps/\(e(phase.id))/\(e(step.id))/log\(query)\">run</a>"
-                        + (step.compensation == .notStarted ? "" : " <a href=\"/api/runs/\(e(run))/steps/\(e(phase.id))/\(e(step.id))/log\(query)&amp;action=compensate\">compensate</a>")
-                    : ""
+                let log = ["run", "compensate"].filter { action in
+                    logs.contains { $0.hasPrefix("\(phase.id).\(step.id).\(action).") }
+                }.map { action in
+                    "<a href=\"/api/runs/\(e(run))/steps/\(e(phase.id))/\(e(step.id))/log\(query)&amp;action=\(action)\">\(action)</a>"
+                }.joined(separator: " ")
                 html += "<tr data-step=\"\(e(phase.id))/\(e(step.id))\"><td>\(e(phase.id))</td><td>\(e(step.id))</td><td class=\"status \(step.status.rawValue)\">\(step.status.rawValue)\(step.compensation == .notStarted ? "" : " · compensation \(step.compensation.rawValue)")</td><td>\(step.attempts)</td><td>\(step.durationMs.map { DurationFormat.format(milliseconds: $0) } ?? "")</td><td><code>\(e(outputs))</code></td><td>\(log)</td></tr>"
             }
         }

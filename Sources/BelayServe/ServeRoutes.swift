@@ -62,7 +62,8 @@ struct ServeRoutes: Sendable {
 
         router.get("/") { _, _ in await Reply.guarded { Reply.html(DashboardPages.runs(try RunReads.runs(workspaces), workspaces: workspaces)) } }
         read("/runs/{run}", on: router) { run, workspace, _ in
-            Reply.html(DashboardPages.run(run, workspace: workspace, live: try await RunFragment.render(run, workspace: workspace)))
+            let seq = try RunReads.state(run, in: workspace).lastSeq
+            return Reply.html(DashboardPages.run(run, workspace: workspace, live: try await RunFragment.render(run, workspace: workspace), seq: seq))
         }
         read("/runs/{run}/live", on: router) { run, workspace, _ in Reply.html(try await RunFragment.render(run, workspace: workspace)) }
         router.get("/dashboard.js") { _, _ in Reply.script(DashboardScript.text) }

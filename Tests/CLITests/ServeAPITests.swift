@@ -178,4 +178,16 @@ import Testing
         #expect(try curl("wrong") == "401")
         #expect(try curl(token) == "200")
     }
+
+    @Test func withoutBelayServeBesideItServeSaysHowToBuildIt() throws {
+        let fixture = try RunFixture(playbook: approvalPlaybook())
+        let alone = fixture.root.appendingPathComponent("bin/belay")
+        try FileManager.default.createDirectory(at: alone.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: belayBinary, to: alone)
+        let result = try Tool.run(alone, ["serve", "--workspace", fixture.workspace.path], in: fixture.root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("belay-serve program, which is not built"), "\(result.output)")
+        #expect(result.stderr.contains("make serve"))
+        #expect(result.stderr.contains("swift build --product belay-serve"))
+    }
 }

@@ -46,18 +46,25 @@ def main(base, run, token, approver, screenshot):
             return text
 
         wait_for("the approval", lambda: status() == "waiting_approval" and driver.find_elements(By.ID, "approve"))
-        question = driver.find_element(By.CSS_SELECTOR, "#approval .question").text
+        question = wait_for("the question", lambda: driver.find_element(By.CSS_SELECTOR, "#approval .question").text)
         driver.find_element(By.ID, "approver").send_keys(approver)
-        driver.find_element(By.ID, "approval-comment").send_keys("looks good from the browser")
-        driver.find_element(By.ID, "approve").click()
+
+        def approve():
+            # The live part may be swapped between two looks: fill in and click again then.
+            driver.execute_script("document.getElementById('approval-comment').value = arguments[0];",
+                                  "looks good from the browser")
+            driver.find_element(By.ID, "approve").click()
+            return True
+
+        wait_for("a click on Approve", approve)
         wait_for("completion", lambda: status() == "completed")
-        bars = [
+        bars = wait_for("the timeline", lambda: [
             {"step": bar.get_attribute("data-step"), "kind": bar.get_attribute("data-kind"),
              "outcome": bar.get_attribute("data-outcome"), "width": bar.rect["width"]}
             for bar in driver.find_elements(By.CSS_SELECTOR, "svg#timeline rect.bar")
-        ]
-        approvals = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-                     for row in driver.find_elements(By.CSS_SELECTOR, "#approvals tbody tr")]
+        ])
+        approvals = wait_for("the approvals", lambda: [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                                                       for row in driver.find_elements(By.CSS_SELECTOR, "#approvals tbody tr")])
         outside = []
         for entry in driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
@@ -68,10 +75,10 @@ def main(base, run, token, approver, screenshot):
         driver.save_screenshot(screenshot)
         # Roll back to the first phase: the dry run is shown first, then confirmed.
         wait_for("a rollback button", lambda: driver.find_elements(By.CSS_SELECTOR, "button[data-to='build']"))
-        driver.find_element(By.CSS_SELECTOR, "button[data-to='build']").click()
+        wait_for("a click on roll back", lambda: driver.find_element(By.CSS_SELECTOR, "button[data-to='build']").click() or True)
         plan = wait_for("the dry run", lambda: driver.find_element(By.ID, "rollback").is_displayed()
                         and driver.find_element(By.ID, "rollback-plan").text)
-        status_before_confirm = status()
+        status_before_confirm = wait_for("the status", status)
         driver.find_element(By.ID, "rollback-confirm").click()
         wait_for("the rollback", lambda: status() == "rolled_back")
         print(json.dumps({
