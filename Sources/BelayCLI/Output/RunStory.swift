@@ -15,11 +15,10 @@ struct RunStory {
         var lastExit: [RunState.StepKey: Int32] = [:]
         var result: [Line] = []
         for event in history.events {
-            let before = state
-            state.apply(event)
+            state.apply(event)  // in place: a copy of the state per event made a long run's log quadratic
             let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
             if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
-            if let text = describe(event, key: key, before: before, after: state, lastExit: key.flatMap { lastExit[$0] }) {
+            if let text = describe(event, key: key, after: state, lastExit: key.flatMap { lastExit[$0] }) {
                 result.append(Line(event: event, text: text))
             }
         }
@@ -27,7 +26,7 @@ struct RunStory {
     }
 
     private func describe(
-        _ event: JournalEvent, key: RunState.StepKey?, before: RunState, after: RunState, lastExit: Int32?
+        _ event: JournalEvent, key: RunState.StepKey?, after: RunState, lastExit: Int32?
     ) -> String? {
         let step = key?.description ?? ""
         let ms = { (value: Int64?) in value.map { " in " + DurationFormat.format(milliseconds: $0) } ?? "" }
