@@ -1,10 +1,9 @@
+import AsyncHTTPClient
 import Belay
 import BelaySupport
 import Foundation
+import NIOCore
 import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Posts run notices to webhooks beside the run, never in its way: `post` only queues (the engine's
 /// observer returns at once), each webhook gets its notices in order from its own task, a failed
@@ -14,7 +13,18 @@ final class WebhookNotifier: Sendable {
     /// Tries per notice, and the waits between them.
     static let backoff: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
     /// How long one POST may take.
-    static let requestTimeout: TimeInterval = 5
+    static let requestTimeout = TimeAmount.seconds(5)
+    /// The most of a webhook's answer that is read (and dropped): only its status matters.
+    static let answerLimit = 64 * 1024
+    /// One client for the process, never shut down (it lives as long as the process). A refused
+    /// connection fails the try at once, so the backoff above, not the client, paces the retries.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 5, allowCycles: false),
+            timeout: .init(connect: requestTimeout, read: requestTimeout))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     private struct Queue {
         var pending: [RunNotice] = []
@@ -24,15 +34,10 @@ final class WebhookNotifier: Sendable {
     let urls: [URL]
     private let queues: Mutex<[Queue]>
     private let failures = Mutex<[String]>([])
-    private let session: URLSession
 
     init(urls: [URL]) {
         self.urls = urls
         self.queues = Mutex(urls.map { _ in Queue() })
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = Self.requestTimeout
-        configuration.timeoutIntervalForResource = Self.requestTimeout
-        self.session = URLSession(configuration: configuration)
     }
 
     /// Queues `notice` for every webhook and returns at once.
@@ -86,25 +91,39 @@ final class WebhookNotifier: Sendable {
 
     /// One notice to one webhook, retried; nil when delivered, else why not.
     private func deliver(_ notice: RunNotice, to url: URL) async -> String? {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("belay/\(BelayVersion.current)", forHTTPHeaderField: "User-Agent")
-        request.httpBody = Data(notice.payload.rendered().utf8)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "belay/\(BelayVersion.current)")
+        let body = ByteBuffer(string: notice.payload.rendered())
         var last = ""
         for attempt in 0...Self.backoff.count {
             if attempt > 0 { try? await Task.sleep(for: Self.backoff[attempt - 1]) }
+            request.body = .bytes(body)
             do {
-                let (_, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if (200..<300).contains(status) { return nil }
-                last = "HTTP \(status)"
+                let response = try await Self.client.execute(request, timeout: Self.requestTimeout)
+                _ = try? await response.body.collect(upTo: Self.answerLimit)
+                if (200..<300).contains(response.status.code) { return nil }
+                last = "HTTP \(response.status.code)"
             } catch {
-                last = error.localizedDescription
+                last = Self.describe(error)
             }
         }
         return "the \(notice.kind) notification was not delivered to \(Self.redacted(url)) after "
             + "\(Self.backoff.count + 1) tries: \(last)"
+    }
+
+    /// Why a try failed, in words: the system's for a socket error, a short phrase for a timeout.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "no connection within \(requestTimeout.nanoseconds / 1_000_000_000)s"
+            case .readTimeout, .deadlineExceeded: return "no answer within \(requestTimeout.nanoseconds / 1_000_000_000)s"
+            default: return "\(error)"
+            }
+        }
+        return "\(error)"
     }
 
     /// A webhook URL without its path and query, which often carry its secret token.
