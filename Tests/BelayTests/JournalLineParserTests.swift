@@ -42,7 +42,31 @@ import Testing
         event.deadline = "2026-11-30T00:00:00Z"
         event.outcomeUnknown = true
         event.preserved = ["M app.txt"]
+        event.machine = "0f3c9a7e5b2d4c81"
+        event.captures = ["schema": "recorded", "rows": "failed"]
         return event
+    }
+
+    /// A field the parser does not know sends every line holding it to `JSONDecoder`, many times
+    /// slower: `everyField` must set them all, so the test below covers each.
+    @Test func everyFieldSetsEveryField() {
+        let unset = Mirror(reflecting: Self.everyField()).children.filter { child in
+            let value = Mirror(reflecting: child.value)
+            return value.displayStyle == .optional && value.children.isEmpty
+        }
+        #expect(unset.map { $0.label ?? "?" } == [])
+    }
+
+    @Test func aLineWithAMachineAndNonASCIITextIsReadDirectly() throws {
+        var event = JournalEvent(seq: 3, time: "2026-11-29T00:00:00.123Z", event: .processStarted)
+        event.machine = "host-1"
+        event.note = "déploiement ✓"
+        let line = String(decoding: JournalChecksum.seal(Array(event.jsonText.rendered().utf8)), as: UTF8.self)
+        #expect(Self.parse(line) == event)
+        // Bytes that are not UTF-8 are left to the decoder, which refuses them.
+        var invalid = Array(#"{"seq":1,"time":"t","event":"warning","note":"a"#.utf8)
+        invalid += [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(invalid.withUnsafeBufferPointer { JournalLineParser.parse($0) } == nil)
     }
 
     static func parse(_ text: String) -> JournalEvent? {

@@ -3,6 +3,44 @@ import Testing
 @testable import Belay
 
 @Suite struct JournalTests {
+    /// The streaming fold reads a journal a megabyte at a time: lines cut by a chunk's end, a line
+    /// longer than a chunk, a torn tail and a damaged line come out as the whole-file read sees them.
+    @Test func theStreamingFoldMatchesTheWholeRead() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.file("journal.jsonl")
+        let writer = try JournalWriter(url: url, failpoint: nil)
+        var started = JournalEvent(event: .runStarted)
+        started.run = "r1"
+        started.plan = [.init(id: "p", steps: (0..<3000).map { "s\($0)" })]
+        try writer.append(started)
+        for step in 0..<3000 {
+            var event = JournalEvent(event: step % 2 == 0 ? .stepStarted : .stepSucceeded)
+            event.phase = "p"
+            event.step = "s\(step)"
+            event.note = step == 1500 ? String(repeating: "long ", count: 300_000) : "step \(step) ✓"
+            try writer.append(event)
+        }
+        func expectSameFold() throws {
+            let whole = try JournalReader.read(url)
+            #expect(try JournalReader.fold(url) == RunState.fold(whole.events, ignoredLines: whole.ignoredLines))
+        }
+        try expectSameFold()
+        let handle = try FileHandle(forWritingTo: url)
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":3002,"time":"2026-11-21T15:3"#.utf8))
+        try handle.close()
+        try expectSameFold()
+        #expect(try JournalReader.fold(url).ignoredLines == 1)
+
+        var bytes = try Data(contentsOf: url)
+        // A step id a few lines before the end, past the first chunk.
+        let flipped = try #require(bytes.firstIndex(of: UInt8(ascii: "s"), after: bytes.count - 5000))
+        bytes[flipped] = UInt8(ascii: "z")
+        try bytes.write(to: url)
+        #expect(throws: EngineError.self) { try JournalReader.fold(url) }
+        #expect(throws: EngineError.self) { try JournalReader.read(url) }
+    }
+
     @Test func appendsNumberedLinesThatReadBack() throws {
         let directory = try TemporaryDirectory()
         let url = directory.file("journal.jsonl")
@@ -127,5 +165,11 @@ import Testing
         #expect(first.count == "20261121-153012-a3f9".count)
         #expect(!RunID.isValid("../etc"))
         #expect(!RunID.isValid("a b"))
+    }
+}
+
+extension Data {
+    fileprivate func firstIndex(of byte: UInt8, after offset: Int) -> Int? {
+        self[(startIndex + offset)...].firstIndex(of: byte)
     }
 }

@@ -10,6 +10,8 @@ struct HistoryOptions {
     var runs = 1_000
     var rounds = 5
     var belay: String?
+    /// Where to build the workspace and leave it (for profiling); a temporary folder otherwise.
+    var keep: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -20,7 +22,8 @@ struct HistoryOptions {
             case "--runs": runs = value.flatMap(Int.init) ?? runs
             case "--rounds": rounds = value.flatMap(Int.init) ?? rounds
             case "--belay": belay = value
-            default: fail("unknown option \(argument); use --steps N, --runs N, --rounds N, --belay PATH")
+            case "--keep": keep = value
+            default: fail("unknown option \(argument); use --steps N, --runs N, --rounds N, --belay PATH, --keep DIR")
             }
         }
     }
@@ -64,6 +67,7 @@ func syntheticRun(id: String, steps: Int, phaseSize: Int = 100) -> [JournalEvent
             process.attempt = 1
             process.processGroup = 41_000
             process.processStart = 123_456_789
+            process.machine = "0f3c9a7e5b2d4c81a6e9f0b7c3d5e2a1"
             var finished = event(.attemptFinished, phase.id, step)
             finished.action = .run
             finished.attempt = 1
@@ -85,8 +89,9 @@ func syntheticRun(id: String, steps: Int, phaseSize: Int = 100) -> [JournalEvent
 }
 
 func historyBenchmark(_ options: HistoryOptions) throws {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("belay-bench-history-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: base) }
+    let base = options.keep.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("belay-bench-history-\(UUID().uuidString)")
+    defer { if options.keep == nil { try? FileManager.default.removeItem(at: base) } }
     let workspace = base.appendingPathComponent("ws")
     try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
     let journal = LocalRunJournal(workspace: workspace)
@@ -102,9 +107,7 @@ func historyBenchmark(_ options: HistoryOptions) throws {
     var count = 0
     for _ in 0..<options.rounds {
         folds.append(milliseconds(try clock.measure {
-            let contents = try journal.read(run: "big")
-            count = contents.events.count
-            _ = contents.state
+            count = try journal.state(of: "big").lastSeq
         }))
     }
     let foldMs = median(folds)

@@ -32,7 +32,7 @@ public struct Engine: Sendable {
     /// - Throws: `.unknownRun` when there is no such run.
     public func state(of runID: String) throws(EngineError) -> RunState {
         guard RunID.isValid(runID) else { throw EngineError(.unknownRun, .invalidRunID(runID)) }
-        return try stores.journal.read(run: runID).state
+        return try stores.journal.state(of: runID)
     }
 
     /// The ids of every recorded run, oldest first.

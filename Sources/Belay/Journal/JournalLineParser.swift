@@ -36,15 +36,16 @@ struct JournalLineParser {
                 guard literal("null") else { return nil }
                 continue
             }
-            switch key.count {
-            case 3 where equal(key, "seq"): guard let value = integer() else { return nil }; event.seq = Int(value); hasSeq = true
-            case 4 where equal(key, "time"): guard let value = string() else { return nil }; event.time = value; hasTime = true
-            case 5 where equal(key, "event"):
+            guard let member = Member(key) else { return nil }
+            switch member {
+            case .seq: guard let value = integer() else { return nil }; event.seq = Int(value); hasSeq = true
+            case .time: guard let value = string() else { return nil }; event.time = value; hasTime = true
+            case .event:
                 guard let value = string(), let kind = JournalEvent.Kind(rawValue: value) else { return nil }
                 event.event = kind
                 hasEvent = true
-            case 3 where equal(key, "crc"): guard string() != nil else { return nil }
-            default: guard field(key, into: &event) else { return nil }
+            case .crc: guard string() != nil else { return nil }
+            default: guard field(member, into: &event) else { return nil }
             }
         } while take(UInt8(ascii: ","))
         guard take(UInt8(ascii: "}")) else { return nil }
@@ -54,67 +55,149 @@ struct JournalLineParser {
     }
 
     /// Every member but `seq`, `time`, `event` and `crc`.
-    private mutating func field(_ key: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent) -> Bool {
-        func text(_ set: (String) -> Void) -> Bool {
-            guard let value = string() else { return false }
-            set(value)
-            return true
-        }
-        func number<T: FixedWidthInteger>(_ type: T.Type, _ set: (T) -> Void) -> Bool {
-            guard let value = integer(), let narrowed = T(exactly: value) else { return false }
-            set(narrowed)
-            return true
-        }
-        switch String(decoding: key, as: UTF8.self) {
-        case "run": return text { event.run = $0 }
-        case "playbook": return text { event.playbook = $0 }
-        case "workspace": return text { event.workspace = $0 }
-        case "source": return text { event.source = $0 }
-        case "host": return text { event.host = $0 }
-        case "phase": return text { event.phase = $0 }
-        case "step": return text { event.step = $0 }
-        case "value": return text { event.value = $0 }
-        case "error": return text { event.error = $0 }
-        case "note": return text { event.note = $0 }
-        case "by": return text { event.by = $0 }
-        case "log": return text { event.log = $0 }
-        case "point": return text { event.point = $0 }
-        case "commit": return text { event.commit = $0 }
-        case "tree": return text { event.tree = $0 }
-        case "failed_step": return text { event.failedStep = $0 }
-        case "comment": return text { event.comment = $0 }
-        case "deadline": return text { event.deadline = $0 }
-        case "environment": return text { event.environment = $0 }
-        case "lock": return text { event.lock = $0 }
-        case "on_failure":
+    private mutating func field(_ member: Member, into event: inout JournalEvent) -> Bool {
+        switch member {
+        case .seq, .time, .event, .crc: return false
+        case .run: return text(&event.run)
+        case .playbook: return text(&event.playbook)
+        case .workspace: return text(&event.workspace)
+        case .source: return text(&event.source)
+        case .host: return text(&event.host)
+        case .phase: return text(&event.phase)
+        case .step: return text(&event.step)
+        case .value: return text(&event.value)
+        case .error: return text(&event.error)
+        case .note: return text(&event.note)
+        case .by: return text(&event.by)
+        case .log: return text(&event.log)
+        case .point: return text(&event.point)
+        case .commit: return text(&event.commit)
+        case .tree: return text(&event.tree)
+        case .failedStep: return text(&event.failedStep)
+        case .comment: return text(&event.comment)
+        case .deadline: return text(&event.deadline)
+        case .environment: return text(&event.environment)
+        case .lock: return text(&event.lock)
+        case .machine: return text(&event.machine)
+        case .onFailure:
             guard let value = string(), let policy = FailurePolicy(rawValue: value) else { return false }
             event.onFailure = policy
-            return true
-        case "action":
+        case .action:
             guard let value = string(), let action = StepContext.Action(rawValue: value) else { return false }
             event.action = action
-            return true
-        case "decision":
+        case .decision:
             guard let value = string(), let decision = JournalEvent.Decision(rawValue: value) else { return false }
             event.decision = decision
-            return true
-        case "pid": return number(Int32.self) { event.pid = $0 }
-        case "attempt": return number(Int.self) { event.attempt = $0 }
-        case "exit_code": return number(Int32.self) { event.exitCode = $0 }
-        case "duration_ms": return number(Int64.self) { event.durationMs = $0 }
-        case "process_group": return number(Int32.self) { event.processGroup = $0 }
-        case "process_start": return number(Int64.self) { event.processStart = $0 }
-        case "outcome_unknown":
+        case .pid:
+            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
+            event.pid = narrowed
+        case .attempt:
+            guard let value = integer(), let narrowed = Int(exactly: value) else { return false }
+            event.attempt = narrowed
+        case .exitCode:
+            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
+            event.exitCode = narrowed
+        case .durationMs:
+            guard let value = integer() else { return false }
+            event.durationMs = value
+        case .processGroup:
+            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
+            event.processGroup = narrowed
+        case .processStart:
+            guard let value = integer() else { return false }
+            event.processStart = value
+        case .outcomeUnknown:
             guard let value = boolean() else { return false }
             event.outcomeUnknown = value
-            return true
-        case "vars": guard let value = stringMap() else { return false }; event.vars = value; return true
-        case "outputs": guard let value = stringMap() else { return false }; event.outputs = value; return true
-        case "criteria": guard let value = stringMap() else { return false }; event.criteria = value; return true
-        case "shown": guard let value = stringList() else { return false }; event.shown = value; return true
-        case "preserved": guard let value = stringList() else { return false }; event.preserved = value; return true
-        case "plan": guard let value = plan() else { return false }; event.plan = value; return true
-        default: return false
+        case .vars: guard let value = stringMap() else { return false }; event.vars = value
+        case .outputs: guard let value = stringMap() else { return false }; event.outputs = value
+        case .criteria: guard let value = stringMap() else { return false }; event.criteria = value
+        case .captures: guard let value = stringMap() else { return false }; event.captures = value
+        case .shown: guard let value = stringList() else { return false }; event.shown = value
+        case .preserved: guard let value = stringList() else { return false }; event.preserved = value
+        case .plan: guard let value = plan() else { return false }; event.plan = value
+        }
+        return true
+    }
+
+    private mutating func text(_ target: inout String?) -> Bool {
+        guard let value = string() else { return false }
+        target = value
+        return true
+    }
+
+    /// The members a journal line can hold, found from a key's bytes without building a string:
+    /// by length first, then by comparing bytes with the few keys of that length.
+    enum Member: CaseIterable {
+        case seq, time, event, crc
+        case run, playbook, workspace, source, host, phase, step, value, error, note, by, log, point, commit, tree
+        case failedStep, comment, deadline, environment, lock, machine
+        case onFailure, action, decision, pid, attempt, exitCode, durationMs, processGroup, processStart
+        case outcomeUnknown, vars, outputs, criteria, captures, shown, preserved, plan
+
+        /// The key as written in the journal (`JournalEvent.CodingKeys`).
+        var key: StaticString {
+            switch self {
+            case .seq: "seq"
+            case .time: "time"
+            case .event: "event"
+            case .crc: "crc"
+            case .run: "run"
+            case .playbook: "playbook"
+            case .workspace: "workspace"
+            case .source: "source"
+            case .host: "host"
+            case .phase: "phase"
+            case .step: "step"
+            case .value: "value"
+            case .error: "error"
+            case .note: "note"
+            case .by: "by"
+            case .log: "log"
+            case .point: "point"
+            case .commit: "commit"
+            case .tree: "tree"
+            case .failedStep: "failed_step"
+            case .comment: "comment"
+            case .deadline: "deadline"
+            case .environment: "environment"
+            case .lock: "lock"
+            case .machine: "machine"
+            case .onFailure: "on_failure"
+            case .action: "action"
+            case .decision: "decision"
+            case .pid: "pid"
+            case .attempt: "attempt"
+            case .exitCode: "exit_code"
+            case .durationMs: "duration_ms"
+            case .processGroup: "process_group"
+            case .processStart: "process_start"
+            case .outcomeUnknown: "outcome_unknown"
+            case .vars: "vars"
+            case .outputs: "outputs"
+            case .criteria: "criteria"
+            case .captures: "captures"
+            case .shown: "shown"
+            case .preserved: "preserved"
+            case .plan: "plan"
+            }
+        }
+
+        /// The members grouped by the length of their key (index: length).
+        private static let byLength: [[Member]] = {
+            var table = [[Member]](repeating: [], count: 16)
+            for member in allCases { table[member.key.utf8CodeUnitCount].append(member) }
+            return table
+        }()
+
+        init?(_ key: UnsafeBufferPointer<UInt8>) {
+            guard key.count < Self.byLength.count else { return nil }
+            for member in Self.byLength[key.count]
+            where memcmp(key.baseAddress!, member.key.utf8Start, key.count) == 0 {
+                self = member
+                return
+            }
+            return nil
         }
     }
 
@@ -219,18 +302,27 @@ struct JournalLineParser {
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var ascii = true
         while position < end {
             let byte = base[position]
             if byte == UInt8(ascii: "\"") {
-                let value = String(validating: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                let bytes = UnsafeBufferPointer(start: base + start, count: position - start)
                 position += 1
-                return value
+                return ascii ? String(decoding: bytes, as: UTF8.self) : validated(bytes)
             }
             if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
             if byte < 0x20 { return nil }
+            if byte >= 0x80 { ascii = false }
             position += 1
         }
         return nil
+    }
+
+    /// `bytes` as a string when they are valid UTF-8: decoding repairs what is invalid, so a
+    /// repaired string's bytes differ from the line's.
+    private func validated(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        return decoded.utf8.elementsEqual(bytes) ? decoded : nil
     }
 
     private mutating func escapedString(from start: Int) -> String? {
@@ -240,7 +332,7 @@ struct JournalLineParser {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(validating: bytes, as: UTF8.self)
+                return bytes.withUnsafeBufferPointer { validated($0) }
             case UInt8(ascii: "\\"):
                 guard position < end else { return nil }
                 let escape = base[position]

@@ -37,62 +37,140 @@ public enum JournalReader {
     }
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Damage) -> (events: [JournalEvent], ignoredLines: Int) {
-        var decoder: JSONDecoder?
         var events: [JournalEvent] = []
         events.reserveCapacity(bytes.count / 160)
-        var ignored = 0
-        let endsComplete = bytes.last == 0x0A
-        var pendingTorn: (number: Int, seq: Int?)?
-        var start = 0
-        var number = 0
-        while start < bytes.count {
-            let rest = bytes.count - start
-            let newline = memchr(bytes.baseAddress! + start, 0x0A, rest).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes.baseAddress! }
-            let stop = newline ?? bytes.count
-            let line = UnsafeBufferPointer(rebasing: bytes[start..<stop])
+        var scanner = LineScanner()
+        let rest = try scanner.lines(in: bytes) { events.append($0) }
+        try scanner.last(UnsafeBufferPointer(rebasing: bytes[rest...])) { events.append($0) }
+        return (events, try scanner.finish())
+    }
+
+    /// Reads a journal file straight into the state it folds to, a chunk at a time: what `status`
+    /// and `runs` need of a long run, in memory that does not grow with the journal.
+    /// - Throws: `.io` when the file cannot be read, `.journalDamaged` for a damaged line.
+    public static func fold(_ url: URL) throws(EngineError) -> RunState {
+        func failure(_ reason: String) -> EngineError {
+            EngineError(.journal, .io(.journal, path: url.path, reason: reason))
+        }
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+        defer { buffer.deallocate() }
+        var state = RunState()
+        var scanner = LineScanner()
+        var filled = 0
+        var readError: Int32?
+        do throws(Damage) {
+            while true {
+                if filled == buffer.count {
+                    // One line longer than the buffer: make room for it.
+                    let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+                    _ = larger.initialize(from: buffer)
+                    buffer.deallocate()
+                    buffer = larger
+                }
+                let count = readBytes(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                    break
+                }
+                if count == 0 {
+                    try scanner.last(UnsafeBufferPointer(rebasing: buffer[..<filled])) { state.apply($0) }
+                    break
+                }
+                filled += count
+                let rest = try scanner.lines(in: UnsafeBufferPointer(rebasing: buffer[..<filled])) { state.apply($0) }
+                // The bytes of a line not yet whole move to the front, to be completed by the next read.
+                let carried = filled - rest
+                if carried > 0, rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + rest, carried) }
+                filled = carried
+            }
+            state.ignoredLines = try scanner.finish()
+        } catch {
+            throw EngineError(.journal, .journalDamaged(path: url.path, line: error.line, damage: error.damage))
+        }
+        if let readError { throw failure(String(cString: strerror(readError))) }
+        return state
+    }
+
+    /// Reads lines one after another, keeping what deciding about a torn line needs.
+    private struct LineScanner {
+        private var decoder: JSONDecoder?
+        private var ignored = 0
+        private var lastSeq = 0
+        private var number = 0
+        private var pendingTorn: (number: Int, seq: Int?)?
+
+        /// Reads every line of `bytes` that ends with a newline and returns the offset of what
+        /// follows the last one.
+        mutating func lines(
+            in bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void
+        ) throws(Damage) -> Int {
+            guard let base = bytes.baseAddress else { return 0 }
+            var start = 0
+            while start < bytes.count,
+                let newline = memchr(base + start, 0x0A, bytes.count - start)
+            {
+                let stop = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+                try line(UnsafeBufferPointer(start: base + start, count: stop - start), isTail: false, body)
+                start = stop + 1
+            }
+            return start
+        }
+
+        /// The bytes after the last newline: a line torn by a crash unless it reads whole.
+        mutating func last(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void) throws(Damage) {
+            guard !bytes.isEmpty else { return }
+            try line(bytes, isTail: true, body)
+        }
+
+        /// The number of lines tolerated as torn.
+        func finish() throws(Damage) -> Int {
+            if let torn = pendingTorn { throw Damage(line: torn.number, damage: .unreadable) }
+            return ignored
+        }
+
+        private mutating func line(
+            _ line: UnsafeBufferPointer<UInt8>, isTail: Bool, _ body: (consuming JournalEvent) -> Void
+        ) throws(Damage) {
             number += 1
-            start = stop + 1
-            let isTail = newline == nil && !endsComplete
-            guard !line.isEmpty else { continue }
-            let event = readLine(line, decoder: &decoder)
+            guard !line.isEmpty else { return }
+            var damage = EngineError.JournalDamage.unreadable
+            let event = JournalReader.readLine(line, decoder: &decoder, damage: &damage)
             if let torn = pendingTorn {
                 // A line torn by a crash under an earlier writer, which ended it with a newline and
                 // went on: the next event repeats the torn one's position. Anything else is damage.
-                guard case .success(let next) = event, let seq = torn.seq, next.seq == seq,
-                    seq == (events.last?.seq ?? 0) + 1
+                guard let seq = torn.seq, event?.seq == seq, seq == lastSeq + 1
                 else { throw Damage(line: torn.number, damage: .unreadable) }
                 pendingTorn = nil
                 ignored += 1
             }
-            switch event {
-            case .success(let decoded):
-                events.append(decoded)
-            case .failure(let damage):
-                if isTail {
-                    ignored += 1
-                } else if damage == .unreadable, let seq = tornSeq(ArraySlice(line)) {
-                    pendingTorn = (number, seq)
-                } else {
-                    throw Damage(line: number, damage: damage)
-                }
+            if let event {
+                lastSeq = event.seq
+                body(event)
+            } else if isTail {
+                ignored += 1
+            } else if damage == .unreadable, let seq = JournalReader.tornSeq(ArraySlice(line)) {
+                pendingTorn = (number, seq)
+            } else {
+                throw Damage(line: number, damage: damage)
             }
         }
-        if let torn = pendingTorn { throw Damage(line: torn.number, damage: .unreadable) }
-        return (events, ignored)
-    }
-
-    private enum LineRead {
-        case success(JournalEvent)
-        case failure(EngineError.JournalDamage)
     }
 
     /// The checksum, then the direct parser; `JSONDecoder` (made on first need) judges the rest.
-    private static func readLine(_ line: UnsafeBufferPointer<UInt8>, decoder: inout JSONDecoder?) -> LineRead {
-        if JournalChecksum.verify(line) == .mismatch { return .failure(.checksumMismatch) }
-        if let event = JournalLineParser.parse(line) { return .success(event) }
+    private static func readLine(
+        _ line: UnsafeBufferPointer<UInt8>, decoder: inout JSONDecoder?, damage: inout EngineError.JournalDamage
+    ) -> JournalEvent? {
+        if JournalChecksum.verify(line) == .mismatch {
+            damage = .checksumMismatch
+            return nil
+        }
+        if let event = JournalLineParser.parse(line) { return event }
         if decoder == nil { decoder = JSONDecoder() }
-        guard let event = try? decoder!.decode(JournalEvent.self, from: Data(buffer: line)) else { return .failure(.unreadable) }
-        return .success(event)
+        return try? decoder!.decode(JournalEvent.self, from: Data(buffer: line))
     }
 
     /// The position a line claims when it is the start of an event cut short (`{"seq":N,` and no
@@ -105,4 +183,9 @@ public enum JournalReader {
         guard !digits.isEmpty, line.dropFirst(prefix.count + digits.count).first == UInt8(ascii: ",") else { return nil }
         return Int(String(decoding: digits, as: UTF8.self))
     }
+}
+
+/// `read(2)`, named apart from `JournalReader.read`.
+private func readBytes(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

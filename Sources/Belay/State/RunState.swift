@@ -205,17 +205,17 @@ public struct RunState: Sendable, Hashable {
     public init() {}
 
     /// The state after every event, in order.
-    public static func fold(_ events: some Sequence<JournalEvent>, ignoredLines: Int = 0) -> RunState {
+    public static func fold(_ events: [JournalEvent], ignoredLines: Int = 0) -> RunState {
         var state = RunState()
         state.ignoredLines = ignoredLines
-        for event in events { state.apply(event) }
+        // By index: each event is borrowed in place, never copied (a copy retains every string in it).
+        for index in events.indices { state.apply(events[index]) }
         return state
     }
 
     /// Reads and folds a journal file.
     public static func load(journal url: URL) throws -> RunState {
-        let (events, ignored) = try JournalReader.read(url)
-        return fold(events, ignoredLines: ignored)
+        try JournalReader.fold(url)
     }
 
     public var isFinished: Bool {
@@ -488,10 +488,17 @@ public struct RunState: Sendable, Hashable {
             updateStep(key, change)
             return
         }
-        if let cached = index.steps[key], cached < phases[phase].steps.count, phases[phase].steps[cached].id == key.step {
+        // A step's events come one after another: the last step found is checked before any hashing.
+        if let last = index.lastStep, last.phase == phase, last.position < phases[phase].steps.count,
+            phases[phase].steps[last.position].id == key.step
+        {
+            change(&phases[phase].steps[last.position])
+        } else if let cached = index.steps[key], cached < phases[phase].steps.count, phases[phase].steps[cached].id == key.step {
+            index.lastStep = (phase, cached)
             change(&phases[phase].steps[cached])
         } else if let position = phases[phase].steps.firstIndex(where: { $0.id == key.step }) {
             index.steps[key] = position
+            index.lastStep = (phase, position)
             change(&phases[phase].steps[position])
         } else {
             var step = StepState(id: key.step)
@@ -503,9 +510,14 @@ public struct RunState: Sendable, Hashable {
 
     /// The phase's position: from the index when it is still right, else found and remembered.
     private mutating func phasePosition(_ id: String) -> Int? {
-        if let cached = index.phases[id], cached < phases.count, phases[cached].id == id { return cached }
+        if let last = index.lastPhase, last < phases.count, phases[last].id == id { return last }
+        if let cached = index.phases[id], cached < phases.count, phases[cached].id == id {
+            index.lastPhase = cached
+            return cached
+        }
         guard let position = phases.firstIndex(where: { $0.id == id }) else { return nil }
         index.phases[id] = position
+        index.lastPhase = position
         return position
     }
 
@@ -526,6 +538,9 @@ struct FoldIndex: Sendable, Hashable {
     var phases: [String: Int] = [:]
     var steps: [RunState.StepKey: Int] = [:]
     var started: Set<RunState.StepKey> = []
+    /// The phase and step found last: most events are about the same ones as the event before.
+    var lastPhase: Int?
+    var lastStep: (phase: Int, position: Int)?
 
     static func == (left: FoldIndex, right: FoldIndex) -> Bool { true }
     func hash(into hasher: inout Hasher) {}

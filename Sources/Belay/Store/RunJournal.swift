@@ -16,8 +16,16 @@ public protocol RunJournal: Sendable {
     /// - Throws: `.unknownRun` when there is no such run, `.journalDamaged` for a damaged line.
     func read(run: String) throws(EngineError) -> JournalContents
 
+    /// The run's state, folded from its journal; a store may fold without holding every event.
+    /// - Throws: as `read`.
+    func state(of run: String) throws(EngineError) -> RunState
+
     /// The ids of every recorded run, oldest first.
     func runIDs() -> [String]
+}
+
+extension RunJournal {
+    public func state(of run: String) throws(EngineError) -> RunState { try read(run: run).state }
 }
 
 /// The append side of one run's journal.
@@ -98,6 +106,14 @@ public struct LocalRunJournal: RunJournal {
         }
         let (events, ignored) = try JournalReader.read(folder.journal)
         return JournalContents(events: events, ignoredLines: ignored)
+    }
+
+    public func state(of run: String) throws(EngineError) -> RunState {
+        let folder = RunFolder(workspace: workspace, runID: run)
+        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
+            throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
+        }
+        return try JournalReader.fold(folder.journal)
     }
 
     public func runIDs() -> [String] { RunFolder.runIDs(in: workspace) }
