@@ -48,9 +48,11 @@ release:
 
 ## static: a release `belay` with the Swift runtime linked in (--static-swift-stdlib), built in
 ## its own scratch folder so it never invalidates the ordinary builds. It needs only libgit2 and
-## libc from the machine it runs on (README: Install).
-STATIC_SCRATCH ?= .build-static
-STATIC_FLAGS    = -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product belay
+## the C and C++ runtimes from the machine it runs on (README: Install).
+STATIC_SCRATCH     ?= .build-static
+STATIC_CONFIG      ?= release
+STATIC_BUILD_FLAGS ?= --scratch-path $(STATIC_SCRATCH)
+STATIC_FLAGS        = -c $(STATIC_CONFIG) --static-swift-stdlib $(STATIC_BUILD_FLAGS) --product belay
 static:
 	$(SWIFT) build $(STATIC_FLAGS)
 
@@ -68,18 +70,25 @@ install: static
 	echo "installed $(DESTDIR)$(PREFIX)/bin/belay ($$(env -i PATH=/usr/bin:/bin "$(DESTDIR)$(PREFIX)/bin/belay" --version))"
 
 ## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` and
-## `belay-serve` binaries).
+## `belay-serve` binaries). First `make install` into .build-static/test-install, from a static
+## build of the same configuration (its own scratch folder: objects built for a static link
+## cannot be linked dynamically), so InstallTests can run that installed binary from an empty
+## environment.
+TEST_PREFIX = $(CURDIR)/$(STATIC_SCRATCH)/test-install
 test: build
-	BELAY_BIN="$(BIN_DIR)/belay" $(SWIFT) test $(BUILD_FLAGS)
+	@$(MAKE) -s install PREFIX="$(TEST_PREFIX)" STATIC_CONFIG=$(CONFIG)
+	BELAY_INSTALLED="$(TEST_PREFIX)/bin/belay" BELAY_BIN="$(BIN_DIR)/belay" $(SWIFT) test $(BUILD_FLAGS)
 
 ## demo: a guided tour in temporary workspaces (builds only `belay`).
 demo: cli
 	@BELAY="$(BIN_DIR)/belay" bash playbooks/demo.sh
 
 ## bench: speed measured side by side with a reference in the same run (release build).
-bench: deps
+## The `belay` timed is the one `make install` ships (release, Swift runtime linked in); the
+## benchmark drivers come from the ordinary release build.
+bench: deps static
 	$(SWIFT) build -c release $(BUILD_FLAGS)
-	@BUILD_FLAGS="$(BUILD_FLAGS)" BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+	@BUILD_FLAGS="$(BUILD_FLAGS)" BELAY="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
 
 ## docs: the Belay library's documentation (DocC), written to .build/docs.
 docs: deps

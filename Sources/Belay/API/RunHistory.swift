@@ -48,6 +48,11 @@ public struct RunHistory: Sendable {
     public func points() async throws -> [Point] {
         var result: [Point] = []
         var previous: (name: String, point: RecordedPoint?)?
+        // Each point's last recording, found in one pass rather than one search of the journal per point.
+        var recordings: [String: Int] = [:]
+        for index in events.indices where events[index].event == .checkpointRecorded {
+            if let point = events[index].point { recordings[point] = index }
+        }
         for name in state.pointOrder {
             let recordedPoint = try await points.point(run: runID, name: name)
             let changes: [FileChange]
@@ -56,7 +61,7 @@ public struct RunHistory: Sendable {
             } else {
                 changes = []
             }
-            let recorded = events.last { $0.event == .checkpointRecorded && $0.point == name }
+            let recorded = recordings[name].map { events[$0] }
             let phaseStatus = state.phase(name)?.status
             result.append(Point(
                 name: name, commit: state.points[name] ?? recordedPoint?.commit ?? "", tree: recorded?.tree ?? recordedPoint?.tree,

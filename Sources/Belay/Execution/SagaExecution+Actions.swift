@@ -94,8 +94,9 @@ extension SagaExecution {
         guard let shellPath else {
             return (ActionOutcome(error: "the shell '\(saga.shell)' was not found on PATH"), nil)
         }
-        let outputFile = folder.scratch.appendingPathComponent(
-            "\(context.phase).\(context.step).\(context.action.rawValue).\(context.attempt).out").path
+        let outputFile = folder.scratch.appending(
+            path: "\(context.phase).\(context.step).\(context.action.rawValue).\(context.attempt).out",
+            directoryHint: .notDirectory).path
         var environment = baseEnvironment
         environment["BELAY_PHASE"] = context.phase
         environment["BELAY_STEP"] = context.step
@@ -111,7 +112,7 @@ extension SagaExecution {
         let result = await ShellRunner.run(ShellCommand(
             shell: shellPath, command: command, environment: environment,
             workingDirectory: folder.workspace.path,
-            logFile: folder.workspace.appendingPathComponent(log).path,
+            logFile: folder.workspace.appending(path: log, directoryHint: .notDirectory).path,
             timeout: timeout, killGrace: options.killGrace, masker: masker,
             // A cancel runs because the operator insisted: it is not killed with the action it cleans up after.
             interruption: context.action == .cancel ? nil : options.interruption,

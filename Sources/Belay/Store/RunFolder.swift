@@ -10,17 +10,19 @@ public struct RunFolder: Sendable, Hashable {
         self.runID = runID
     }
 
-    public static func belayDirectory(_ workspace: URL) -> URL { workspace.appendingPathComponent(".belay") }
-    public static func runsDirectory(_ workspace: URL) -> URL { belayDirectory(workspace).appendingPathComponent("runs") }
+    // Every path below says whether it is a folder: `appendingPathComponent` would ask the file
+    // system, one `stat` per path, which listing a thousand runs pays thousands of times.
+    public static func belayDirectory(_ workspace: URL) -> URL { workspace.appending(path: ".belay", directoryHint: .isDirectory) }
+    public static func runsDirectory(_ workspace: URL) -> URL { belayDirectory(workspace).appending(path: "runs", directoryHint: .isDirectory) }
 
-    public var url: URL { RunFolder.runsDirectory(workspace).appendingPathComponent(runID) }
-    public var journal: URL { url.appendingPathComponent("journal.jsonl") }
-    public var playbook: URL { url.appendingPathComponent("playbook.yml") }
-    public var logs: URL { url.appendingPathComponent("logs") }
+    public var url: URL { RunFolder.runsDirectory(workspace).appending(path: runID, directoryHint: .isDirectory) }
+    public var journal: URL { url.appending(path: "journal.jsonl", directoryHint: .notDirectory) }
+    public var playbook: URL { url.appending(path: "playbook.yml", directoryHint: .notDirectory) }
+    public var logs: URL { url.appending(path: "logs", directoryHint: .isDirectory) }
     /// A cache of what a history line shows, folded from the journal (`RunSummaries`).
-    public var summary: URL { url.appendingPathComponent("summary.json") }
+    public var summary: URL { url.appending(path: "summary.json", directoryHint: .notDirectory) }
     /// Scratch files (step output files) that are removed once read.
-    var scratch: URL { url.appendingPathComponent("tmp") }
+    var scratch: URL { url.appending(path: "tmp", directoryHint: .isDirectory) }
 
     /// `logs/<phase>.<step>.<action>.<attempt>.log`, relative to the workspace (as journaled).
     func logPath(phase: String, step: String, action: String, attempt: Int) -> String {

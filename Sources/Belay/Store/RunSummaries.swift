@@ -72,15 +72,10 @@ public struct RunSummaries: Sendable {
     @discardableResult
     public func refresh(_ run: String) throws(EngineError) -> Summary {
         let folder = RunFolder(workspace: workspace, runID: run)
-        let data: Data
-        do { data = try Data(contentsOf: folder.journal) } catch {
-            throw EngineError(.journal, .io(.journal, path: folder.journal.path, reason: error.localizedDescription))
-        }
-        let decoded: (events: [JournalEvent], ignoredLines: Int)
-        do { decoded = try JournalReader.decode(data) } catch {
-            throw EngineError(.journal, .journalDamaged(path: folder.journal.path, line: error.line, damage: error.damage))
-        }
-        let summary = Summary(state: RunState.fold(decoded.events, ignoredLines: decoded.ignoredLines), journalBytes: Int64(data.count))
+        // The size is taken first: a journal that grows while it is folded leaves a summary whose
+        // size no longer matches, so the next reader folds it again.
+        let size = Self.size(of: folder.journal) ?? 0
+        let summary = Summary(state: try JournalReader.fold(folder.journal), journalBytes: size)
         if let encoded = try? JSONEncoder().encode(summary) {
             try? PrivateFiles.write(encoded, to: folder.summary)
         }
