@@ -5,24 +5,36 @@ extension Repository {
     /// A git pack of the objects reachable from `commit` and not from `excluding`: what a reader
     /// that already has `excluding` needs to have `commit` too.
     func pack(commit: ObjectID, excluding: ObjectID?) throws -> Data {
+        try withPackBuilder(from: [commit], hiding: excluding.map { [$0] } ?? []) { builder in
+            var buffer = git_buf()
+            defer { git_buf_dispose(&buffer) }
+            try check(git_packbuilder_write_buf(&buffer, builder), "writing a pack")
+            guard let bytes = buffer.ptr else { return Data() }
+            return Data(bytes: bytes, count: buffer.size)
+        }
+    }
+
+    /// Runs `body` with a pack builder that holds every object reachable from `tips` and not from
+    /// `hidden`, for it to add to and write; the builder is freed after.
+    func withPackBuilder<Result>(
+        from tips: [ObjectID], hiding hidden: [ObjectID] = [], _ body: (OpaquePointer?) throws -> Result
+    ) throws -> Result {
         var builder: OpaquePointer?
         try check(git_packbuilder_new(&builder, handle), "starting a pack")
         defer { git_packbuilder_free(builder) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, handle), "walking the history to pack")
         defer { git_revwalk_free(walk) }
-        var tip = commit.oid
-        try check(git_revwalk_push(walk, &tip), "walking from \(commit.short)")
-        if let excluding {
-            var hidden = excluding.oid
-            try check(git_revwalk_hide(walk, &hidden), "walking past \(excluding.short)")
+        for tip in tips {
+            var oid = tip.oid
+            try check(git_revwalk_push(walk, &oid), "walking from \(tip.short)")
         }
-        try check(git_packbuilder_insert_walk(builder, walk), "packing from \(commit.short)")
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        try check(git_packbuilder_write_buf(&buffer, builder), "writing a pack")
-        guard let bytes = buffer.ptr else { return Data() }
-        return Data(bytes: bytes, count: buffer.size)
+        for id in hidden {
+            var oid = id.oid
+            try check(git_revwalk_hide(walk, &oid), "walking past \(id.short)")
+        }
+        try check(git_packbuilder_insert_walk(builder, walk), "packing the history")
+        return try body(builder)
     }
 
     /// Adds the objects of a pack written by `pack(commit:excluding:)`, with its index, to the

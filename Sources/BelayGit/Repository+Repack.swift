@@ -19,31 +19,26 @@ extension Repository {
     func repack(keeping tips: [ObjectID], write: Bool) throws -> (before: Int64, after: Int64) {
         let objects = gitDirectory + "/objects"
         let before = Self.folderSize(objects)
-        var builder: OpaquePointer?
-        try check(git_packbuilder_new(&builder, handle), "starting a pack")
-        defer { git_packbuilder_free(builder) }
-        var walk: OpaquePointer?
-        try check(git_revwalk_new(&walk, handle), "walking the history to pack")
-        defer { git_revwalk_free(walk) }
-        for tip in tips {
-            var oid = tip.oid
-            try check(git_revwalk_push(walk, &oid), "walking from \(tip.short)")
+        guard write else {
+            let size = try withPackBuilder(from: tips) { builder in
+                try insertIndexObjects(into: builder, writeTree: false)
+                var buffer = git_buf()
+                defer { git_buf_dispose(&buffer) }
+                try check(git_packbuilder_write_buf(&buffer, builder), "measuring the pack")
+                // The index of a pack costs about 28 bytes an object beside the pack itself.
+                return Int64(buffer.size) + Int64(git_packbuilder_object_count(builder)) * 28 + 1072
+            }
+            return (before, size)
         }
-        try check(git_packbuilder_insert_walk(builder, walk), "packing the kept history")
-        try insertIndexObjects(into: builder, writeTree: write)
-        if !write {
-            var buffer = git_buf()
-            defer { git_buf_dispose(&buffer) }
-            try check(git_packbuilder_write_buf(&buffer, builder), "measuring the pack")
-            // The index of a pack costs about 28 bytes an object beside the pack itself.
-            return (before, Int64(buffer.size) + Int64(git_packbuilder_object_count(builder)) * 28 + 1072)
+        let name = try withPackBuilder(from: tips) { builder in
+            try insertIndexObjects(into: builder, writeTree: true)
+            try check(git_packbuilder_write(builder, objects + "/pack", 0o444, nil, nil), "writing the pack")
+            guard let name = git_packbuilder_name(builder).map({ String(cString: $0) }) else {
+                throw GitError(.libgit2, operation: "writing the pack", reason: "libgit2 gave the pack no name")
+            }
+            return name
         }
-        let packFolder = objects + "/pack"
-        try check(git_packbuilder_write(builder, packFolder, 0o444, nil, nil), "writing the pack")
-        guard let name = git_packbuilder_name(builder).map({ String(cString: $0) }) else {
-            throw GitError(.libgit2, operation: "writing the pack", reason: "libgit2 gave the pack no name")
-        }
-        Self.syncFolder(packFolder)
+        Self.syncFolder(objects + "/pack")
         try removeObjects(exceptPack: "pack-\(name)", objects: objects)
         var database: OpaquePointer?
         try check(git_repository_odb(&database, handle), "opening the object store")

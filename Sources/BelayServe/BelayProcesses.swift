@@ -117,7 +117,7 @@ actor BelayProcesses {
             case .exited(let code): code
             case .signaled(let signal): 128 + signal
             }
-            return Answer(status: code, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+            return Answer(status: code, stdout: result.standardOutput, stderr: result.standardError)
         } catch {
             throw APIError(status: .internalServerError, message: "cannot run \(belay.path): \(error)")
         }
