@@ -79,46 +79,30 @@ struct JournalLineParser {
         case .environment: return text(&event.environment)
         case .lock: return text(&event.lock)
         case .machine: return text(&event.machine)
-        case .onFailure:
-            guard let value = string(), let policy = FailurePolicy(rawValue: value) else { return false }
-            event.onFailure = policy
-        case .action:
-            guard let value = string(), let action = StepContext.Action(rawValue: value) else { return false }
-            event.action = action
-        case .decision:
-            guard let value = string(), let decision = JournalEvent.Decision(rawValue: value) else { return false }
-            event.decision = decision
-        case .pid:
-            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
-            event.pid = narrowed
-        case .attempt:
-            guard let value = integer(), let narrowed = Int(exactly: value) else { return false }
-            event.attempt = narrowed
-        case .exitCode:
-            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
-            event.exitCode = narrowed
-        case .durationMs:
-            guard let value = integer() else { return false }
-            event.durationMs = value
-        case .processGroup:
-            guard let value = integer(), let narrowed = Int32(exactly: value) else { return false }
-            event.processGroup = narrowed
-        case .processStart:
-            guard let value = integer() else { return false }
-            event.processStart = value
+        case .onFailure: return word(&event.onFailure)
+        case .action: return word(&event.action)
+        case .decision: return word(&event.decision)
+        case .pid: return number(&event.pid)
+        case .attempt: return number(&event.attempt)
+        case .exitCode: return number(&event.exitCode)
+        case .durationMs: return number(&event.durationMs)
+        case .processGroup: return number(&event.processGroup)
+        case .processStart: return number(&event.processStart)
         case .outcomeUnknown:
             guard let value = boolean() else { return false }
             event.outcomeUnknown = value
-        case .vars: guard let value = stringMap() else { return false }; event.vars = value
-        case .outputs: guard let value = stringMap() else { return false }; event.outputs = value
-        case .criteria: guard let value = stringMap() else { return false }; event.criteria = value
-        case .captures: guard let value = stringMap() else { return false }; event.captures = value
-        case .shown: guard let value = stringList() else { return false }; event.shown = value
-        case .preserved: guard let value = stringList() else { return false }; event.preserved = value
+        case .vars: return map(&event.vars)
+        case .outputs: return map(&event.outputs)
+        case .criteria: return map(&event.criteria)
+        case .captures: return map(&event.captures)
+        case .shown: return list(&event.shown)
+        case .preserved: return list(&event.preserved)
         case .plan: guard let value = plan() else { return false }; event.plan = value
         }
         return true
     }
+
+    // Each reads one value into its field, or says it could not.
 
     private mutating func text(_ target: inout String?) -> Bool {
         guard let value = string() else { return false }
@@ -126,79 +110,30 @@ struct JournalLineParser {
         return true
     }
 
-    /// The members a journal line can hold, found from a key's bytes without building a string:
-    /// by length first, then by comparing bytes with the few keys of that length.
-    enum Member: CaseIterable {
-        case seq, time, event, crc
-        case run, playbook, workspace, source, host, phase, step, value, error, note, by, log, point, commit, tree
-        case failedStep, comment, deadline, environment, lock, machine
-        case onFailure, action, decision, pid, attempt, exitCode, durationMs, processGroup, processStart
-        case outcomeUnknown, vars, outputs, criteria, captures, shown, preserved, plan
+    /// One of an enumeration's words (`"pause"`, `"compensate"`, `"PROCEED"`).
+    private mutating func word<Word: RawRepresentable<String>>(_ target: inout Word?) -> Bool {
+        guard let value = string(), let word = Word(rawValue: value) else { return false }
+        target = word
+        return true
+    }
 
-        /// The key as written in the journal (`JournalEvent.CodingKeys`).
-        var key: StaticString {
-            switch self {
-            case .seq: "seq"
-            case .time: "time"
-            case .event: "event"
-            case .crc: "crc"
-            case .run: "run"
-            case .playbook: "playbook"
-            case .workspace: "workspace"
-            case .source: "source"
-            case .host: "host"
-            case .phase: "phase"
-            case .step: "step"
-            case .value: "value"
-            case .error: "error"
-            case .note: "note"
-            case .by: "by"
-            case .log: "log"
-            case .point: "point"
-            case .commit: "commit"
-            case .tree: "tree"
-            case .failedStep: "failed_step"
-            case .comment: "comment"
-            case .deadline: "deadline"
-            case .environment: "environment"
-            case .lock: "lock"
-            case .machine: "machine"
-            case .onFailure: "on_failure"
-            case .action: "action"
-            case .decision: "decision"
-            case .pid: "pid"
-            case .attempt: "attempt"
-            case .exitCode: "exit_code"
-            case .durationMs: "duration_ms"
-            case .processGroup: "process_group"
-            case .processStart: "process_start"
-            case .outcomeUnknown: "outcome_unknown"
-            case .vars: "vars"
-            case .outputs: "outputs"
-            case .criteria: "criteria"
-            case .captures: "captures"
-            case .shown: "shown"
-            case .preserved: "preserved"
-            case .plan: "plan"
-            }
-        }
+    /// An integer that fits the field's type.
+    private mutating func number<Number: FixedWidthInteger>(_ target: inout Number?) -> Bool {
+        guard let value = integer(), let narrowed = Number(exactly: value) else { return false }
+        target = narrowed
+        return true
+    }
 
-        /// The members grouped by the length of their key (index: length).
-        private static let byLength: [[Member]] = {
-            var table = [[Member]](repeating: [], count: 16)
-            for member in allCases { table[member.key.utf8CodeUnitCount].append(member) }
-            return table
-        }()
+    private mutating func map(_ target: inout [String: String]?) -> Bool {
+        guard let value = stringMap() else { return false }
+        target = value
+        return true
+    }
 
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            guard key.count < Self.byLength.count else { return nil }
-            for member in Self.byLength[key.count]
-            where memcmp(key.baseAddress!, member.key.utf8Start, key.count) == 0 {
-                self = member
-                return
-            }
-            return nil
-        }
+    private mutating func list(_ target: inout [String]?) -> Bool {
+        guard let value = stringList() else { return false }
+        target = value
+        return true
     }
 
     // MARK: Values

@@ -1,0 +1,290 @@
+import Foundation
+
+/// How each journal event moves a run's state: the fold that `status`, `resume` and `rollback`
+/// all read from.
+extension RunState {
+    /// The state after every event, in order.
+    public static func fold(_ events: [JournalEvent], ignoredLines: Int = 0) -> RunState {
+        var state = RunState()
+        state.ignoredLines = ignoredLines
+        // By index: each event is borrowed in place, never copied (a copy retains every string in it).
+        for index in events.indices { state.apply(events[index]) }
+        return state
+    }
+
+    public mutating func apply(_ event: JournalEvent) {
+        lastSeq = max(lastSeq, event.seq)
+        // A warning is about the run, not part of it: it neither moves the status nor its span.
+        if event.event == .warning {
+            warnings.append(event.note ?? "")
+            return
+        }
+        if event.event == .lockReleased {
+            lockReleases.append(LockRelease(lock: event.lock ?? "", by: event.by ?? "", time: event.time, note: event.note ?? ""))
+            return
+        }
+        if !event.time.isEmpty {
+            if startedTime == nil { startedTime = event.time }
+            updatedTime = event.time
+        }
+        switch event.event {
+        case .runStarted:
+            runID = event.run ?? runID
+            playbook = event.playbook ?? playbook
+            workspace = event.workspace ?? workspace
+            onFailure = event.onFailure ?? onFailure
+            vars = event.vars ?? vars
+            source = event.source ?? source
+            environment = event.environment ?? environment
+            startedBy = event.by ?? startedBy
+            shownVars = event.shown ?? shownVars
+            status = .running
+            for planned in event.plan ?? [] {
+                var phase = PhaseState(id: planned.id, name: planned.name, parallel: planned.parallel ?? false)
+                phase.steps = planned.steps.map { StepState(id: $0) }
+                phases.append(phase)
+            }
+        case .runResumed:
+            status = .running
+            pauseNote = nil
+        case .lockTakenOver:
+            break
+        case .checkpointRecorded:
+            lastCommit = event.commit ?? lastCommit
+            if event.commit != nil { actionsSinceLastCommit = [] }
+            if let point = event.point, let commit = event.commit {
+                if points[point] == nil { pointOrder.append(point) }
+                points[point] = commit
+                if point != "start", StepPoint(point) == nil { updatePhase(point) { $0.checkpoint = commit } }
+            }
+        case .phaseStarted:
+            updatePhase(event.phase) { $0.status = .running }
+        case .phaseCompleted:
+            updatePhase(event.phase) { $0.status = .completed }
+        case .phaseSkipped:
+            updatePhase(event.phase) {
+                $0.status = .skipped
+                $0.skipNote = event.note
+                for index in $0.steps.indices where $0.steps[index].status == .pending {
+                    $0.steps[index].status = .skipped
+                }
+            }
+        case .stepStarted:
+            guard let key = key(event) else { break }
+            if index.started.count != startedSteps.count { index.started = Set(startedSteps) }
+            if index.started.insert(key).inserted { startedSteps.append(key) }
+            actionsSinceLastCommit.append(key)
+            updateStep(key) {
+                $0.status = .running
+                $0.error = nil
+                // `step_started` also opens the first attempt of `run`.
+                if let attempt = event.attempt { $0.attempts = max($0.attempts, attempt) }
+                $0.log = event.log ?? $0.log
+            }
+        case .attemptStarted:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                if event.action == .compensate {
+                    $0.compensationAttempts = max($0.compensationAttempts, event.attempt ?? 1)
+                    $0.compensationLog = event.log ?? $0.compensationLog
+                } else if event.action != .cancel {
+                    if event.action == .run { $0.attempts = max($0.attempts, event.attempt ?? 1) }
+                    $0.log = event.log ?? $0.log
+                }
+            }
+        case .processStarted, .orphanFound, .orphanEnded, .orphanElsewhere:
+            applyProcessEvent(event)
+        case .attemptFinished:
+            guard let key = key(event) else { break }
+            closeProcess(of: key, action: event.action, attempt: event.attempt)
+            updateStep(key) {
+                if event.action != .compensate, let outputs = event.outputs {
+                    $0.outputs.merge(outputs) { _, new in new }
+                }
+            }
+        case .stepSucceeded:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                $0.status = .succeeded
+                $0.durationMs = event.durationMs
+                if let outputs = event.outputs { $0.outputs = outputs }
+                $0.value = event.value ?? $0.value
+                $0.error = nil
+            }
+            // Re-run after a pause and succeeded: the run is no longer failing there.
+            if failure?.step == key { failure = nil }
+        case .stepFailed, .stepWarning:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                $0.status = .failed
+                $0.durationMs = event.durationMs
+                $0.error = event.error
+                $0.log = event.log ?? $0.log
+                $0.warning = event.event == .stepWarning
+                $0.outcomeUnknown = event.outcomeUnknown ?? false
+                if let outputs = event.outputs { $0.outputs = outputs }
+            }
+            if event.event == .stepFailed {
+                updatePhase(event.phase) { $0.status = .failed }
+                failure = Failure(step: key, error: event.error ?? "failed", log: event.log)
+            }
+        case .stepInterrupted:
+            // The outcome stays unknown: the step (or its compensation) is still "started".
+            break
+        case .compensationStarted:
+            status = .compensating
+            unwindPending = true
+            guard let key = key(event) else { break }
+            actionsSinceLastCommit.append(key)
+            updatePhase(event.phase) { $0.status = .compensating }
+            updateStep(key) {
+                $0.compensation = .started
+                $0.compensationError = nil
+            }
+        case .compensationSucceeded:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                $0.compensation = .succeeded
+                $0.status = .compensated
+                $0.compensationDurationMs = event.durationMs
+            }
+            settlePhase(event.phase)
+        case .compensationFailed:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                $0.compensation = .failed
+                $0.status = .compensationFailed
+                $0.compensationError = event.error
+                $0.compensationLog = event.log ?? $0.compensationLog
+            }
+            stuckAt = key
+        case .compensationSkipped:
+            guard let key = key(event) else { break }
+            updateStep(key) { $0.compensation = .skipped }
+            settlePhase(event.phase)
+        case .stepResolved:
+            guard let key = key(event) else { break }
+            updateStep(key) {
+                $0.compensation = .resolved
+                $0.status = .compensated
+                $0.resolvedNote = event.note
+                $0.resolvedBy = event.by
+            }
+            if stuckAt == key { stuckAt = nil }
+            settlePhase(event.phase)
+        case .rollbackStarted:
+            status = .compensating
+            rollbackTarget = event.point ?? rollbackTarget
+            unwindPending = true
+        case .workspaceRestored:
+            restored = true
+            restoredTo = event.point ?? "start"
+            lastCommit = event.commit ?? lastCommit
+            if event.commit != nil { actionsSinceLastCommit = [] }
+        case .runCompleted:
+            status = .completed
+        case .runCompensated:
+            status = .compensated
+            unwindPending = false
+        case .runRolledBack:
+            status = .rolledBack
+            rolledBackTo = event.point ?? rollbackTarget
+            rollbackTarget = nil
+            unwindPending = false
+        case .runStuck:
+            status = .stuck
+        case .runPaused:
+            status = .paused
+            pauseNote = event.note ?? event.error
+        case .runFailed:
+            status = .failed
+        case .gateEvaluated, .approvalRequested, .approvalRecorded, .runWaiting:
+            applyGateEvent(event)
+        case .capturesRecorded, .capturesVerified, .capturesDrifted:
+            applyCaptureEvent(event)
+        case .warning, .lockReleased:
+            break  // kept aside before the switch
+        }
+        settleApproval(after: event)
+    }
+
+    func key(_ event: JournalEvent) -> StepKey? {
+        guard let phase = event.phase, let step = event.step else { return nil }
+        return StepKey(phase: phase, step: step)
+    }
+
+    private mutating func updatePhase(_ id: String?, _ change: (inout PhaseState) -> Void) {
+        guard let id else { return }
+        if let position = phasePosition(id) {
+            change(&phases[position])
+        } else {
+            var phase = PhaseState(id: id)
+            change(&phase)
+            phases.append(phase)
+            index.phases[id] = phases.count - 1
+        }
+    }
+
+    private mutating func updateStep(_ key: StepKey, _ change: (inout StepState) -> Void) {
+        guard let phase = phasePosition(key.phase) else {
+            updatePhase(key.phase) { $0.steps.append(StepState(id: key.step)) }
+            updateStep(key, change)
+            return
+        }
+        // A step's events come one after another: the last step found is checked before any hashing.
+        if let last = index.lastStep, last.phase == phase, last.position < phases[phase].steps.count,
+            phases[phase].steps[last.position].id == key.step
+        {
+            change(&phases[phase].steps[last.position])
+        } else if let cached = index.steps[key], cached < phases[phase].steps.count, phases[phase].steps[cached].id == key.step {
+            index.lastStep = (phase, cached)
+            change(&phases[phase].steps[cached])
+        } else if let position = phases[phase].steps.firstIndex(where: { $0.id == key.step }) {
+            index.steps[key] = position
+            index.lastStep = (phase, position)
+            change(&phases[phase].steps[position])
+        } else {
+            var step = StepState(id: key.step)
+            change(&step)
+            phases[phase].steps.append(step)
+            index.steps[key] = phases[phase].steps.count - 1
+        }
+    }
+
+    /// The phase's position: from the index when it is still right, else found and remembered.
+    private mutating func phasePosition(_ id: String) -> Int? {
+        if let last = index.lastPhase, last < phases.count, phases[last].id == id { return last }
+        if let cached = index.phases[id], cached < phases.count, phases[cached].id == id {
+            index.lastPhase = cached
+            return cached
+        }
+        guard let position = phases.firstIndex(where: { $0.id == id }) else { return nil }
+        index.phases[id] = position
+        index.lastPhase = position
+        return position
+    }
+
+    /// A phase whose started steps are all compensated (or had nothing to undo) is compensated.
+    private mutating func settlePhase(_ id: String?) {
+        updatePhase(id) { phase in
+            let started = phase.steps.filter { $0.status != .pending && $0.status != .skipped }
+            let settled = started.allSatisfy {
+                [.succeeded, .skipped, .resolved].contains($0.compensation)
+            }
+            if settled { phase.status = .compensated }
+        }
+    }
+}
+
+/// Positions of phases and steps, rebuilt as needed: a cache, so it never makes two states differ.
+struct FoldIndex: Sendable, Hashable {
+    var phases: [String: Int] = [:]
+    var steps: [RunState.StepKey: Int] = [:]
+    var started: Set<RunState.StepKey> = []
+    /// The phase and step found last: most events are about the same ones as the event before.
+    var lastPhase: Int?
+    var lastStep: (phase: Int, position: Int)?
+
+    static func == (left: FoldIndex, right: FoldIndex) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
+}
