@@ -9,15 +9,18 @@ public enum JournalReader {
     /// The events of a journal file and the number of lines tolerated as torn by a crash.
     /// - Throws: `.io` when the file cannot be read, `.journalDamaged` for a damaged line.
     public static func read(_ url: URL) throws(EngineError) -> (events: [JournalEvent], ignoredLines: Int) {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw EngineError(.journal, .io(.journal, path: url.path, reason: error.localizedDescription))
-        }
-        do {
-            return try decode(data)
-        } catch {
-            throw EngineError(.journal, .journalDamaged(path: url.path, line: error.line, damage: error.damage))
-        }
+        var events: [JournalEvent] = []
+        let ignored = try scan(url) { events.append($0) }
+        return (events, ignored)
+    }
+
+    /// Reads a journal file straight into the state it folds to, never holding its events: what
+    /// `status` and `runs` need of a long run.
+    /// - Throws: as `read`.
+    public static func fold(_ url: URL) throws(EngineError) -> RunState {
+        var state = RunState()
+        state.ignoredLines = try scan(url) { state.apply($0) }
+        return state
     }
 
     /// A line of a journal that cannot be trusted, numbered from 1.
@@ -45,10 +48,9 @@ public enum JournalReader {
         return (events, try scanner.finish())
     }
 
-    /// Reads a journal file straight into the state it folds to, a chunk at a time: what `status`
-    /// and `runs` need of a long run, in memory that does not grow with the journal.
-    /// - Throws: `.io` when the file cannot be read, `.journalDamaged` for a damaged line.
-    public static func fold(_ url: URL) throws(EngineError) -> RunState {
+    /// Hands each event of a journal file to `body`, in order, reading a megabyte at a time (memory
+    /// does not grow with the file), and returns the number of lines tolerated as torn.
+    private static func scan(_ url: URL, _ body: (consuming JournalEvent) -> Void) throws(EngineError) -> Int {
         func failure(_ reason: String) -> EngineError {
             EngineError(.journal, .io(.journal, path: url.path, reason: reason))
         }
@@ -57,12 +59,11 @@ public enum JournalReader {
         defer { close(fd) }
         var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
         defer { buffer.deallocate() }
-        var state = RunState()
         var scanner = LineScanner()
         var filled = 0
-        var readError: Int32?
+        var readError: Int32 = 0
         do throws(Damage) {
-            while true {
+            reading: while true {
                 if filled == buffer.count {
                     // One line longer than the buffer: make room for it.
                     let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
@@ -74,25 +75,23 @@ public enum JournalReader {
                 if count < 0 {
                     if errno == EINTR { continue }
                     readError = errno
-                    break
+                    break reading
                 }
                 if count == 0 {
-                    try scanner.last(UnsafeBufferPointer(rebasing: buffer[..<filled])) { state.apply($0) }
-                    break
+                    try scanner.last(UnsafeBufferPointer(rebasing: buffer[..<filled]), body)
+                    return try scanner.finish()
                 }
                 filled += count
-                let rest = try scanner.lines(in: UnsafeBufferPointer(rebasing: buffer[..<filled])) { state.apply($0) }
+                let rest = try scanner.lines(in: UnsafeBufferPointer(rebasing: buffer[..<filled]), body)
                 // The bytes of a line not yet whole move to the front, to be completed by the next read.
                 let carried = filled - rest
                 if carried > 0, rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + rest, carried) }
                 filled = carried
             }
-            state.ignoredLines = try scanner.finish()
         } catch {
             throw EngineError(.journal, .journalDamaged(path: url.path, line: error.line, damage: error.damage))
         }
-        if let readError { throw failure(String(cString: strerror(readError))) }
-        return state
+        throw failure(String(cString: strerror(readError)))
     }
 
     /// Reads lines one after another, keeping what deciding about a torn line needs.
