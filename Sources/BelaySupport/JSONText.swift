@@ -18,67 +18,92 @@ public indirect enum JSONText: Sendable, Hashable {
 
     /// Compact (one line) unless `pretty`.
     public func rendered(pretty: Bool = false) -> String {
-        var out = ""
+        String(decoding: renderedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `rendered(pretty:)`: what a journal line or a reply body is made of.
+    public func renderedBytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out, pretty: pretty, indent: 0)
         return out
     }
 
-    private func write(into out: inout String, pretty: Bool, indent: Int) {
+    // Bytes, not a String: appending to a String checks and re-counts on every append, and was
+    // most of the cost of writing a journal line.
+    private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .string(let text): JSONText.quote(text, into: &out)
-        case .int(let number): out += String(number)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
         case .number(let number):
             if !number.isFinite {
-                out += "null"
+                out.append(contentsOf: "null".utf8)
             } else if number == number.rounded(), abs(number) < 1e15 {
-                out += String(Int64(number))
+                out.append(contentsOf: String(Int64(number)).utf8)
             } else {
-                out += "\(number)"
+                out.append(contentsOf: "\(number)".utf8)
             }
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .null: out += "null"
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                item.write(into: &out, pretty: pretty, indent: indent + 1)
+            guard !items.isEmpty else { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
+            for index in items.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(into: &out, indent: indent + 1) }
+                items[index].write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { newline(into: &out, indent: indent) }
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{"
-            for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                JSONText.quote(key, into: &out)
-                out += pretty ? ": " : ":"
-                value.write(into: &out, pretty: pretty, indent: indent + 1)
+            guard !members.isEmpty else { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            for index in members.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { newline(into: &out, indent: indent + 1) }
+                JSONText.quote(members[index].0, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                members[index].1.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { newline(into: &out, indent: indent) }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    private func newline(into out: inout [UInt8], indent: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    /// `text` as a JSON string: runs of bytes that need no escape are copied whole.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                run = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+                case 0x09: out.append(contentsOf: #"\t"#.utf8)
+                case 0x08: out.append(contentsOf: #"\b"#.utf8)
+                case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+                default:
+                    let digits = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.append(digits[Int(byte >> 4)])
+                    out.append(digits[Int(byte & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -52,7 +52,7 @@ final class JournalWriter: JournalAppender {
                 state.seq += 1
                 event.seq = state.seq
                 event.time = time
-                bytes += JournalChecksum.seal(Array(event.jsonText.rendered().utf8))
+                bytes += JournalChecksum.seal(event.jsonText.renderedBytes())
                 bytes.append(0x0A)
                 stored.append(event)
             }
