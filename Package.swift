@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // The processor's CRC-32C instruction, for the journal's line checksums.
+        .systemLibrary(name: "CBelayCRC"),
         .target(name: "BelayGit", dependencies: ["CGit2", "BelaySupport"]),
         .target(name: "BelaySupport", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "BelayModel", dependencies: ["BelaySupport"]),
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "Belay",
             dependencies: [
-                "BelayGit", "BelayModel", "BelayPlaybook", "BelayGate", "BelaySupport",
+                "BelayGit", "BelayModel", "BelayPlaybook", "BelayGate", "BelaySupport", "CBelayCRC",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -57,6 +57,24 @@ import Testing
         #expect(unset.map { $0.label ?? "?" } == [])
     }
 
+    /// Kinds and keys are found by length and one telling byte: each must be found by its own
+    /// bytes, and a near miss (one byte changed, one cut off) by none.
+    @Test func everyKindAndKeyIsFoundByItsBytes() {
+        for kind in JournalEvent.Kind.allCases {
+            var bytes = Array(kind.rawValue.utf8)
+            #expect(bytes.withUnsafeBufferPointer { JournalEvent.Kind($0) } == kind)
+            #expect(bytes.dropLast().withUnsafeBufferPointer { JournalEvent.Kind($0) } == nil)
+            bytes[bytes.count - 1] ^= 0x20
+            #expect(bytes.withUnsafeBufferPointer { JournalEvent.Kind($0) } == nil)
+        }
+        for member in JournalLineParser.Member.allCases {
+            var bytes = Array(UnsafeBufferPointer(start: member.key.utf8Start, count: member.key.utf8CodeUnitCount))
+            #expect(bytes.withUnsafeBufferPointer { JournalLineParser.Member($0) } == member)
+            bytes[0] ^= 0x20
+            #expect(bytes.withUnsafeBufferPointer { JournalLineParser.Member($0) } == nil)
+        }
+    }
+
     @Test func aLineWithAMachineAndNonASCIITextIsReadDirectly() throws {
         var event = JournalEvent(seq: 3, time: "2026-11-29T00:00:00.123Z", event: .processStarted)
         event.machine = "host-1"
@@ -100,11 +118,17 @@ import Testing
         #expect(read.events.map(\.seq) == [1])
     }
 
-    @Test func slicedChecksumsMatchTheBytewiseOnes() {
+    /// The processor's instruction (where there is one) and the sliced table both give the
+    /// byte-at-a-time checksum.
+    @Test func fastChecksumsMatchTheBytewiseOnes() {
         var generator = SystemRandomNumberGenerator()
         for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 300, 1000] {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let sliced = bytes.withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
+            let fast = bytes.withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
+            #expect(fast == CRC32C.checksum(bytes), "length \(length)")
+            let sliced = bytes.withUnsafeBufferPointer { buffer in
+                CRC32C.finish(CRC32C.slicingBy8(CRC32C.initial, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, length))
+            }
             #expect(sliced == CRC32C.checksum(bytes), "length \(length)")
         }
         let known = Array("123456789".utf8).withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }

@@ -1,3 +1,5 @@
+import CBelayCRC
+
 /// The per-line checksum of the journal: a flipped byte that still parses as JSON is caught.
 ///
 /// A line is `{…,"crc":"hhhhhhhh"}`: `crc` is always the last member, and its value is the CRC-32C
@@ -7,9 +9,9 @@
 /// before it existed) are read as they are.
 enum JournalChecksum {
     /// `,"crc":"` — what precedes the checksum's hex digits.
-    private static let marker = Array(#","crc":""#.utf8)
+    private static let marker: StaticString = #","crc":""#
     /// The marker, 8 hex digits, the closing quote and brace.
-    private static let suffixCount = marker.count + 8 + 2
+    private static let suffixCount = marker.utf8CodeUnitCount + 8 + 2
 
     /// What a line's checksum says about it.
     enum Verdict: Equatable {
@@ -27,7 +29,7 @@ enum JournalChecksum {
         var line = object
         let crc = object.withUnsafeBufferPointer { CRC32C.finish(CRC32C.update(CRC32C.initial, $0)) }
         line.removeLast()
-        line += marker
+        line += UnsafeBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
         line += hex(crc)
         line += [UInt8(ascii: "\""), UInt8(ascii: "}")]
         return line
@@ -43,9 +45,10 @@ enum JournalChecksum {
         guard end > suffixCount, line[end - 1] == UInt8(ascii: "}"), line[end - 2] == UInt8(ascii: "\"")
         else { return .absent }
         let markerStart = end - suffixCount
-        guard UnsafeBufferPointer(rebasing: line[markerStart..<(markerStart + marker.count)]).elementsEqual(marker)
+        guard marker.matches(UnsafeBufferPointer(rebasing: line[markerStart..<(markerStart + marker.utf8CodeUnitCount)]))
         else { return .absent }
-        guard let stored = parseHex(ArraySlice(line[(markerStart + marker.count)..<(end - 2)])) else { return .mismatch }
+        guard let stored = parseHex(UnsafeBufferPointer(rebasing: line[(markerStart + marker.utf8CodeUnitCount)..<(end - 2)]))
+        else { return .mismatch }
         var crc = CRC32C.update(CRC32C.initial, UnsafeBufferPointer(rebasing: line[0..<markerStart]))
         crc = CRC32C.update(crc, CollectionOfOne(UInt8(ascii: "}")))
         return CRC32C.finish(crc) == stored ? .valid : .mismatch
@@ -56,7 +59,7 @@ enum JournalChecksum {
         return (0..<8).map { digits[Int((value >> (28 - 4 * UInt32($0))) & 0xF)] }
     }
 
-    private static func parseHex(_ digits: ArraySlice<UInt8>) -> UInt32? {
+    private static func parseHex(_ digits: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var value: UInt32 = 0
         for digit in digits {
             let nibble: UInt8
@@ -107,6 +110,16 @@ enum CRC32C {
         var crc = crc
         guard let base = bytes.baseAddress else { return crc }
         let count = bytes.count
+        if hardware { return belay_crc32c_update(crc, base, count) }
+        return slicingBy8(crc, base, count)
+    }
+
+    /// Whether the processor computes CRC-32C itself (SSE 4.2).
+    static let hardware = belay_crc32c_hardware() != 0
+
+    /// The table-driven update, where the processor has no CRC-32C instruction (and to test it).
+    static func slicingBy8(_ crc: UInt32, _ base: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+        var crc = crc
         slices.withUnsafeBufferPointer { t in
             var index = 0
             while index + 8 <= count {

@@ -10,7 +10,7 @@ public enum JournalReader {
     /// - Throws: `.io` when the file cannot be read, `.journalDamaged` for a damaged line.
     public static func read(_ url: URL) throws(EngineError) -> (events: [JournalEvent], ignoredLines: Int) {
         var events: [JournalEvent] = []
-        let ignored = try scan(url) { events.append($0) }
+        let ignored = try scan(url) { events.append(copy $0) }
         return (events, ignored)
     }
 
@@ -43,14 +43,14 @@ public enum JournalReader {
         var events: [JournalEvent] = []
         events.reserveCapacity(bytes.count / 160)
         var scanner = LineScanner()
-        let rest = try scanner.lines(in: bytes) { events.append($0) }
-        try scanner.last(UnsafeBufferPointer(rebasing: bytes[rest...])) { events.append($0) }
+        let rest = try scanner.lines(in: bytes) { events.append(copy $0) }
+        try scanner.last(UnsafeBufferPointer(rebasing: bytes[rest...])) { events.append(copy $0) }
         return (events, try scanner.finish())
     }
 
     /// Hands each event of a journal file to `body`, in order, reading a megabyte at a time (memory
     /// does not grow with the file), and returns the number of lines tolerated as torn.
-    private static func scan(_ url: URL, _ body: (consuming JournalEvent) -> Void) throws(EngineError) -> Int {
+    private static func scan(_ url: URL, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) -> Int {
         func failure(_ reason: String) -> EngineError {
             EngineError(.journal, .io(.journal, path: url.path, reason: reason))
         }
@@ -101,11 +101,13 @@ public enum JournalReader {
         private var lastSeq = 0
         private var number = 0
         private var pendingTorn: (number: Int, seq: Int?)?
+        /// The event every line is read into, handed to the body borrowed.
+        private var event = JournalEvent(event: .warning)
 
         /// Reads every line of `bytes` that ends with a newline and returns the offset of what
         /// follows the last one.
         mutating func lines(
-            in bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void
+            in bytes: UnsafeBufferPointer<UInt8>, _ body: (borrowing JournalEvent) -> Void
         ) throws(Damage) -> Int {
             guard let base = bytes.baseAddress else { return 0 }
             var start = 0
@@ -120,7 +122,7 @@ public enum JournalReader {
         }
 
         /// The bytes after the last newline: a line torn by a crash unless it reads whole.
-        mutating func last(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void) throws(Damage) {
+        mutating func last(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (borrowing JournalEvent) -> Void) throws(Damage) {
             guard !bytes.isEmpty else { return }
             try line(bytes, isTail: true, body)
         }
@@ -132,21 +134,22 @@ public enum JournalReader {
         }
 
         private mutating func line(
-            _ line: UnsafeBufferPointer<UInt8>, isTail: Bool, _ body: (consuming JournalEvent) -> Void
+            _ line: UnsafeBufferPointer<UInt8>, isTail: Bool, _ body: (borrowing JournalEvent) -> Void
         ) throws(Damage) {
             number += 1
             guard !line.isEmpty else { return }
             var damage = EngineError.JournalDamage.unreadable
-            let event = JournalReader.readLine(line, decoder: &decoder, damage: &damage)
+            event = JournalEvent(event: .warning)
+            let read = JournalReader.readLine(line, into: &event, decoder: &decoder, damage: &damage)
             if let torn = pendingTorn {
                 // A line torn by a crash under an earlier writer, which ended it with a newline and
                 // went on: the next event repeats the torn one's position. Anything else is damage.
-                guard let seq = torn.seq, event?.seq == seq, seq == lastSeq + 1
+                guard let seq = torn.seq, read, event.seq == seq, seq == lastSeq + 1
                 else { throw Damage(line: torn.number, damage: .unreadable) }
                 pendingTorn = nil
                 ignored += 1
             }
-            if let event {
+            if read {
                 lastSeq = event.seq
                 body(event)
             } else if isTail {
@@ -160,16 +163,20 @@ public enum JournalReader {
     }
 
     /// The checksum, then the direct parser; `JSONDecoder` (made on first need) judges the rest.
+    /// - Parameter event: a fresh event, read into.
     private static func readLine(
-        _ line: UnsafeBufferPointer<UInt8>, decoder: inout JSONDecoder?, damage: inout EngineError.JournalDamage
-    ) -> JournalEvent? {
+        _ line: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, decoder: inout JSONDecoder?,
+        damage: inout EngineError.JournalDamage
+    ) -> Bool {
         if JournalChecksum.verify(line) == .mismatch {
             damage = .checksumMismatch
-            return nil
+            return false
         }
-        if let event = JournalLineParser.parse(line) { return event }
+        if JournalLineParser.parse(line, into: &event) { return true }
         if decoder == nil { decoder = JSONDecoder() }
-        return try? decoder!.decode(JournalEvent.self, from: Data(buffer: line))
+        guard let decoded = try? decoder!.decode(JournalEvent.self, from: Data(buffer: line)) else { return false }
+        event = decoded
+        return true
     }
 
     /// The position a line claims when it is the start of an event cut short (`{"seq":N,` and no

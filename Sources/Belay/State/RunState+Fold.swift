@@ -74,22 +74,22 @@ extension RunState {
             if index.started.count != startedSteps.count { index.started = Set(startedSteps) }
             if index.started.insert(key).inserted { startedSteps.append(key) }
             actionsSinceLastCommit.append(key)
-            updateStep(key) {
-                $0.status = .running
-                $0.error = nil
+            updateStep(key, event) { step, event in
+                step.status = .running
+                step.error = nil
                 // `step_started` also opens the first attempt of `run`.
-                if let attempt = event.attempt { $0.attempts = max($0.attempts, attempt) }
-                $0.log = event.log ?? $0.log
+                if let attempt = event.attempt { step.attempts = max(step.attempts, attempt) }
+                step.log = event.log ?? step.log
             }
         case .attemptStarted:
             guard let key = key(event) else { break }
-            updateStep(key) {
+            updateStep(key, event) { step, event in
                 if event.action == .compensate {
-                    $0.compensationAttempts = max($0.compensationAttempts, event.attempt ?? 1)
-                    $0.compensationLog = event.log ?? $0.compensationLog
+                    step.compensationAttempts = max(step.compensationAttempts, event.attempt ?? 1)
+                    step.compensationLog = event.log ?? step.compensationLog
                 } else if event.action != .cancel {
-                    if event.action == .run { $0.attempts = max($0.attempts, event.attempt ?? 1) }
-                    $0.log = event.log ?? $0.log
+                    if event.action == .run { step.attempts = max(step.attempts, event.attempt ?? 1) }
+                    step.log = event.log ?? step.log
                 }
             }
         case .processStarted, .orphanFound, .orphanEnded, .orphanElsewhere:
@@ -97,32 +97,32 @@ extension RunState {
         case .attemptFinished:
             guard let key = key(event) else { break }
             closeProcess(of: key, action: event.action, attempt: event.attempt)
-            updateStep(key) {
+            updateStep(key, event) { step, event in
                 if event.action != .compensate, let outputs = event.outputs {
-                    $0.outputs.merge(outputs) { _, new in new }
+                    step.outputs.merge(outputs) { _, new in new }
                 }
             }
         case .stepSucceeded:
             guard let key = key(event) else { break }
-            updateStep(key) {
-                $0.status = .succeeded
-                $0.durationMs = event.durationMs
-                if let outputs = event.outputs { $0.outputs = outputs }
-                $0.value = event.value ?? $0.value
-                $0.error = nil
+            updateStep(key, event) { step, event in
+                step.status = .succeeded
+                step.durationMs = event.durationMs
+                if let outputs = event.outputs { step.outputs = outputs }
+                step.value = event.value ?? step.value
+                step.error = nil
             }
             // Re-run after a pause and succeeded: the run is no longer failing there.
             if failure?.step == key { failure = nil }
         case .stepFailed, .stepWarning:
             guard let key = key(event) else { break }
-            updateStep(key) {
-                $0.status = .failed
-                $0.durationMs = event.durationMs
-                $0.error = event.error
-                $0.log = event.log ?? $0.log
-                $0.warning = event.event == .stepWarning
-                $0.outcomeUnknown = event.outcomeUnknown ?? false
-                if let outputs = event.outputs { $0.outputs = outputs }
+            updateStep(key, event) { step, event in
+                step.status = .failed
+                step.durationMs = event.durationMs
+                step.error = event.error
+                step.log = event.log ?? step.log
+                step.warning = event.event == .stepWarning
+                step.outcomeUnknown = event.outcomeUnknown ?? false
+                if let outputs = event.outputs { step.outputs = outputs }
             }
             if event.event == .stepFailed {
                 updatePhase(event.phase) { $0.status = .failed }
@@ -137,38 +137,38 @@ extension RunState {
             guard let key = key(event) else { break }
             actionsSinceLastCommit.append(key)
             updatePhase(event.phase) { $0.status = .compensating }
-            updateStep(key) {
-                $0.compensation = .started
-                $0.compensationError = nil
+            updateStep(key, event) { step, _ in
+                step.compensation = .started
+                step.compensationError = nil
             }
         case .compensationSucceeded:
             guard let key = key(event) else { break }
-            updateStep(key) {
-                $0.compensation = .succeeded
-                $0.status = .compensated
-                $0.compensationDurationMs = event.durationMs
+            updateStep(key, event) { step, event in
+                step.compensation = .succeeded
+                step.status = .compensated
+                step.compensationDurationMs = event.durationMs
             }
             settlePhase(event.phase)
         case .compensationFailed:
             guard let key = key(event) else { break }
-            updateStep(key) {
-                $0.compensation = .failed
-                $0.status = .compensationFailed
-                $0.compensationError = event.error
-                $0.compensationLog = event.log ?? $0.compensationLog
+            updateStep(key, event) { step, event in
+                step.compensation = .failed
+                step.status = .compensationFailed
+                step.compensationError = event.error
+                step.compensationLog = event.log ?? step.compensationLog
             }
             stuckAt = key
         case .compensationSkipped:
             guard let key = key(event) else { break }
-            updateStep(key) { $0.compensation = .skipped }
+            updateStep(key, event) { step, _ in step.compensation = .skipped }
             settlePhase(event.phase)
         case .stepResolved:
             guard let key = key(event) else { break }
-            updateStep(key) {
-                $0.compensation = .resolved
-                $0.status = .compensated
-                $0.resolvedNote = event.note
-                $0.resolvedBy = event.by
+            updateStep(key, event) { step, event in
+                step.compensation = .resolved
+                step.status = .compensated
+                step.resolvedNote = event.note
+                step.resolvedBy = event.by
             }
             if stuckAt == key { stuckAt = nil }
             settlePhase(event.phase)
@@ -225,27 +225,35 @@ extension RunState {
         }
     }
 
-    private mutating func updateStep(_ key: StepKey, _ change: (inout StepState) -> Void) {
+    /// Changes the step `key` (made if the plan did not name it). The change is handed the event
+    /// rather than capturing it: a closure that captures an event copies every string in it.
+    private mutating func updateStep(
+        _ key: StepKey, _ event: JournalEvent, _ change: (inout StepState, JournalEvent) -> Void
+    ) {
         guard let phase = phasePosition(key.phase) else {
             updatePhase(key.phase) { $0.steps.append(StepState(id: key.step)) }
-            updateStep(key, change)
+            updateStep(key, event, change)
             return
         }
-        // A step's events come one after another: the last step found is checked before any hashing.
-        if let last = index.lastStep, last.phase == phase, last.position < phases[phase].steps.count,
-            phases[phase].steps[last.position].id == key.step
+        // A step's events come one after another, and steps one after another (forward when run,
+        // backward when compensated): the last step found and its neighbours are checked before any hashing.
+        if let last = index.lastStep, last.phase == phase,
+            let position = [0, 1, -1].lazy.map({ last.position + $0 }).first(where: {
+                $0 >= 0 && $0 < phases[phase].steps.count && phases[phase].steps[$0].id == key.step
+            })
         {
-            change(&phases[phase].steps[last.position])
+            index.lastStep = (phase, position)
+            change(&phases[phase].steps[position], event)
         } else if let cached = index.steps[key], cached < phases[phase].steps.count, phases[phase].steps[cached].id == key.step {
             index.lastStep = (phase, cached)
-            change(&phases[phase].steps[cached])
+            change(&phases[phase].steps[cached], event)
         } else if let position = phases[phase].steps.firstIndex(where: { $0.id == key.step }) {
             index.steps[key] = position
             index.lastStep = (phase, position)
-            change(&phases[phase].steps[position])
+            change(&phases[phase].steps[position], event)
         } else {
             var step = StepState(id: key.step)
-            change(&step)
+            change(&step, event)
             phases[phase].steps.append(step)
             index.steps[key] = phases[phase].steps.count - 1
         }
