@@ -1,20 +1,66 @@
 import BelayGit
 import Foundation
+import Synchronization
 
 /// Rollback points as commits of Belay's own git repository in `<workspace>/.belay/git`
 /// (docs/state.md): each point is `refs/belay/points/<run>/<point>`, and every record or restore
 /// appends to `refs/belay/runs/<run>`.
 public struct GitRollbackPoints: RollbackPoints {
-    public let store: CheckpointStore
+    private let opener: Opener
 
-    public init(store: CheckpointStore) { self.store = store }
+    /// The workspace's state repository.
+    /// - Throws: `.io(.checkpointRepository)` when it cannot be opened (made on first use only).
+    public var store: CheckpointStore {
+        get throws(EngineError) { try opener.store() }
+    }
 
-    public init(workspace: URL) throws { self.store = try CheckpointStore(workspace: workspace) }
+    public init(store: CheckpointStore) { opener = Opener(store: store) }
+
+    public init(workspace: URL) throws { opener = Opener(store: try CheckpointStore(workspace: workspace)) }
 
     /// Opens (or creates) the workspace's state repository.
     static func open(workspace: URL) throws(EngineError) -> GitRollbackPoints {
-        do { return GitRollbackPoints(store: try CheckpointStore(workspace: workspace)) } catch {
-            throw EngineError(.checkpoint, .io(.checkpointRepository, path: workspace.path, reason: "\(error)"))
+        GitRollbackPoints(opener: Opener(store: try Opener.open(workspace)))
+    }
+
+    /// Rollback points whose repository is opened when first needed: for commands that read
+    /// journals and may never look at a commit. Starting libgit2 costs about 9 ms (it loads the
+    /// system's certificates), a third of what `status` needs in all. A command that writes opens
+    /// its points first (`open`), so a broken repository stops it before it journals anything.
+    public static func openingOnFirstUse(workspace: URL) -> GitRollbackPoints {
+        GitRollbackPoints(opener: Opener(workspace: workspace))
+    }
+
+    private init(opener: Opener) { self.opener = opener }
+
+    /// The repository, or what opens it once.
+    private final class Opener: Sendable {
+        private let workspace: URL?
+        private let opened: Mutex<CheckpointStore?>
+
+        init(store: CheckpointStore) {
+            workspace = nil
+            opened = Mutex(store)
+        }
+
+        init(workspace: URL) {
+            self.workspace = workspace
+            opened = Mutex(nil)
+        }
+
+        func store() throws(EngineError) -> CheckpointStore {
+            try opened.withLock { opened throws(EngineError) -> CheckpointStore in
+                if let opened { return opened }
+                let store = try Self.open(workspace!)
+                opened = store
+                return store
+            }
+        }
+
+        static func open(_ workspace: URL) throws(EngineError) -> CheckpointStore {
+            do { return try CheckpointStore(workspace: workspace) } catch {
+                throw EngineError(.checkpoint, .io(.checkpointRepository, path: workspace.path, reason: "\(error)"))
+            }
         }
     }
 

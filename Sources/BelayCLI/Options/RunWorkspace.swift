@@ -25,6 +25,13 @@ struct RunWorkspace: ParsableArguments {
 
     func engine() throws -> Engine { try opened().engine }
 
+    /// As `opened()`, for a command that only reads runs (its git repository opens on first need).
+    func openedForReading() throws -> (engine: Engine, shared: PostgresStore?) {
+        try StoreChoice(flag: store).open(workspace: url, lock: url.path, reading: true)
+    }
+
+    func reader() throws -> Engine { try openedForReading().engine }
+
     /// What a suggested next command needs to find the run again: the workspace, and the store
     /// when it was named on this command (its URL may hold a password, so it is not repeated).
     var nextArguments: String { "--workspace \(url.path)" + (store.map { _ in " --store …" } ?? "") }

@@ -30,8 +30,10 @@ struct StoreChoice {
 
     /// An engine on the chosen store, and the shared store when there is one. New runs lock `lock`.
     /// Exits 2 with the reason when the store is unusable: nothing has started.
-    func open(workspace: URL, lock: String) throws -> (engine: Engine, shared: PostgresStore?) {
-        guard let url else { return (try engine(workspace), nil) }
+    /// - Parameter reading: the command only reads runs: the workspace's git repository is opened
+    ///   when first needed, if ever.
+    func open(workspace: URL, lock: String, reading: Bool = false) throws -> (engine: Engine, shared: PostgresStore?) {
+        guard let url else { return (try engine(workspace, reading: reading), nil) }
         do {
             let store = try PostgresStore.open(url, workspace: workspace, lock: lock)
             return (Engine(workspace: workspace, stores: store.stores), store)
@@ -50,8 +52,10 @@ struct StoreChoice {
         }
     }
 
-    private func engine(_ workspace: URL) throws -> Engine {
-        do { return try Engine(workspace: workspace) } catch { throw OperateExit.fail(error) }
+    private func engine(_ workspace: URL, reading: Bool) throws -> Engine {
+        do {
+            return try Engine(workspace: workspace, points: reading ? GitRollbackPoints.openingOnFirstUse(workspace: workspace) : nil)
+        } catch { throw OperateExit.fail(error) }
     }
 
     /// The lock a playbook's runs take when it names none: its name and workspace.

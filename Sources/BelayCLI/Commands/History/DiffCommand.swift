@@ -37,7 +37,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspaceURL = workspace.url
-        let engine = try workspace.engine()
+        let engine = try workspace.reader()
         _ = try RunLookup.state(run: runID, engine: engine)
         let previous: String
         let changes: [FileChange]

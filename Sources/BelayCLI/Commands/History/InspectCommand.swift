@@ -36,7 +36,7 @@ struct InspectCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let engine = try workspace.engine()
+        let engine = try workspace.reader()
         _ = try RunLookup.runID(run: runID, engine: engine)
         let history: RunHistory
         do { history = try engine.history(runID) } catch {

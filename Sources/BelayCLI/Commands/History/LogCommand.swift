@@ -40,7 +40,7 @@ struct LogCommand: AsyncParsableCommand {
     var follow = false
 
     func run() async throws {
-        let engine = try workspace.engine()
+        let engine = try workspace.reader()
         let runID = try RunLookup.runID(run: self.runID, engine: engine)
         if follow {
             try await LogFollow.follow(runID: runID, workspace: engine.workspace, json: json)

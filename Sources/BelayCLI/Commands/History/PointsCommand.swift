@@ -31,7 +31,7 @@ struct PointsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let engine = try workspace.engine()
+        let engine = try workspace.reader()
         let (runID, _) = try RunLookup.state(run: self.runID, engine: engine)
         let points: [RunHistory.Point]
         let history: RunHistory

@@ -31,7 +31,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let workspaceURL = workspace.url
-        let (engine, shared) = try workspace.opened()
+        let (engine, shared) = try workspace.openedForReading()
         // Local journals keep a summary beside them, so a long history is not folded run by run.
         let summaries = shared == nil ? RunSummaries(workspace: engine.workspace) : nil
         let rows = engine.runIDs().map { id -> RunSummary in

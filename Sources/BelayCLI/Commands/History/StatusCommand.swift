@@ -35,7 +35,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (engine, shared) = try workspace.opened()
+        let (engine, shared) = try workspace.openedForReading()
         let (runID, state) = try RunLookup.state(run: self.runID, engine: engine)
         if shared == nil, let over = StateSize.overLimit(workspace: engine.workspace) {
             Terminal.printError(
