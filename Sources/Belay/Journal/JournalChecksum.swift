@@ -107,7 +107,6 @@ enum CRC32C {
     }
 
     static func update(_ crc: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var crc = crc
         guard let base = bytes.baseAddress else { return crc }
         let count = bytes.count
         if hardware { return belay_crc32c_update(crc, base, count) }

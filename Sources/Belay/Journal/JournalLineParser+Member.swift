@@ -3,7 +3,7 @@ import Foundation
 extension JournalLineParser {
     /// The members a journal line can hold, found from a key's bytes without building a string:
     /// by length first, then by comparing bytes with the few keys of that length.
-    enum Member: CaseIterable {
+    enum Member: Int, CaseIterable {
         case seq, time, event, crc
         case run, playbook, workspace, source, host, phase, step, value, error, note, by, log, point, commit, tree
         case failedStep, comment, deadline, environment, lock, machine

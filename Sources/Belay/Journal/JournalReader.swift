@@ -10,6 +10,10 @@ public enum JournalReader {
     /// - Throws: `.io` when the file cannot be read, `.journalDamaged` for a damaged line.
     public static func read(_ url: URL) throws(EngineError) -> (events: [JournalEvent], ignoredLines: Int) {
         var events: [JournalEvent] = []
+        // Room for the events a file of this size holds (about 200 bytes a line), so the array
+        // is not moved again and again as it grows.
+        var info = stat()
+        if stat(url.path, &info) == 0 { events.reserveCapacity(Int(info.st_size) / 160) }
         let ignored = try scan(url) { events.append(copy $0) }
         return (events, ignored)
     }
@@ -103,6 +107,7 @@ public enum JournalReader {
         private var pendingTorn: (number: Int, seq: Int?)?
         /// The event every line is read into, handed to the body borrowed.
         private var event = JournalEvent(event: .warning)
+        private var recent = JournalLineParser.RecentStrings()
 
         /// Reads every line of `bytes` that ends with a newline and returns the offset of what
         /// follows the last one.
@@ -140,7 +145,7 @@ public enum JournalReader {
             guard !line.isEmpty else { return }
             var damage = EngineError.JournalDamage.unreadable
             event = JournalEvent(event: .warning)
-            let read = JournalReader.readLine(line, into: &event, decoder: &decoder, damage: &damage)
+            let read = JournalReader.readLine(line, into: &event, recent: &recent, decoder: &decoder, damage: &damage)
             if let torn = pendingTorn {
                 // A line torn by a crash under an earlier writer, which ended it with a newline and
                 // went on: the next event repeats the torn one's position. Anything else is damage.
@@ -165,14 +170,14 @@ public enum JournalReader {
     /// The checksum, then the direct parser; `JSONDecoder` (made on first need) judges the rest.
     /// - Parameter event: a fresh event, read into.
     private static func readLine(
-        _ line: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, decoder: inout JSONDecoder?,
-        damage: inout EngineError.JournalDamage
+        _ line: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, recent: inout JournalLineParser.RecentStrings,
+        decoder: inout JSONDecoder?, damage: inout EngineError.JournalDamage
     ) -> Bool {
         if JournalChecksum.verify(line) == .mismatch {
             damage = .checksumMismatch
             return false
         }
-        if JournalLineParser.parse(line, into: &event) { return true }
+        if JournalLineParser.parse(line, into: &event, recent: &recent) { return true }
         if decoder == nil { decoder = JSONDecoder() }
         guard let decoded = try? decoder!.decode(JournalEvent.self, from: Data(buffer: line)) else { return false }
         event = decoded
