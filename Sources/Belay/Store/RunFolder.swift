@@ -32,23 +32,42 @@ public struct RunFolder: Sendable, Hashable {
     /// Ids of the runs recorded in a workspace, oldest first: by the time of each journal's first
     /// event, since a person may pick ids that do not sort by time (then by id).
     public static func runIDs(in workspace: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory(workspace).path)) ?? []
-        let runs = names.compactMap { name -> (id: String, started: String)? in
-            let journal = RunFolder(workspace: workspace, runID: name).journal
-            guard FileManager.default.fileExists(atPath: journal.path) else { return nil }
-            return (name, firstEventTime(journal) ?? "")
+        let runs = runsPath(workspace)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let started = names.compactMap { name -> (id: String, started: String)? in
+            switch firstEventTime(runs + "/" + name + "/journal.jsonl", buffer: &buffer) {
+            case .missing: nil
+            case .time(let time): (name, time)
+            case .unreadable: (name, "")
+            }
         }
-        return runs.sorted { ($0.started, $0.id) < ($1.started, $1.id) }.map(\.id)
+        return started.sorted { ($0.started, $0.id) < ($1.started, $1.id) }.map(\.id)
     }
 
-    /// The `time` of a journal's first line (ISO 8601 UTC, so it sorts as text), without reading the rest.
-    private static func firstEventTime(_ journal: URL) -> String? {
-        guard let handle = try? FileHandle(forReadingFrom: journal) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 4096) else { return nil }
-        let line = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? head[...]
-        guard let text = String(data: Data(line), encoding: .utf8), let range = text.range(of: #""time":""#) else { return nil }
-        let rest = text[range.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    /// The runs folder as a path: listing a thousand runs builds paths by hand, since each
+    /// `URL.appending` parses and encodes the whole URL again.
+    static func runsPath(_ workspace: URL) -> String {
+        let path = runsDirectory(workspace).path
+        return path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    private enum FirstEvent { case missing, unreadable, time(String) }
+
+    /// The `time` of a journal's first line (ISO 8601 UTC, so it sorts as text), read from its
+    /// first few kilobytes only.
+    private static func firstEventTime(_ journal: String, buffer: inout [UInt8]) -> FirstEvent {
+        let fd = open(journal, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable }
+        defer { close(fd) }
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return .unreadable }
+        let head = buffer[..<count]
+        let line = head.prefix { $0 != 0x0A }
+        let marker = Array(#""time":""#.utf8)
+        guard let start = line.indices.first(where: { line[$0...].starts(with: marker) }) else { return .unreadable }
+        let value = line[(start + marker.count)...].prefix { $0 != UInt8(ascii: "\"") }
+        guard value.endIndex < line.endIndex else { return .unreadable }
+        return .time(String(decoding: value, as: UTF8.self))
     }
 }

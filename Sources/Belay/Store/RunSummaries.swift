@@ -9,7 +9,12 @@ import Foundation
 public struct RunSummaries: Sendable {
     public let workspace: URL
 
-    public init(workspace: URL) { self.workspace = workspace.standardizedFileURL }
+    private let runsPath: String
+
+    public init(workspace: URL) {
+        self.workspace = workspace.standardizedFileURL
+        runsPath = RunFolder.runsPath(self.workspace)
+    }
 
     /// What a history line says about a run.
     public struct Summary: Sendable, Hashable, Codable {
@@ -58,10 +63,12 @@ public struct RunSummaries: Sendable {
     /// The run's summary: the stored one while it matches its journal, else folded again (and
     /// stored, when the folder can be written). Nil when the journal is missing or damaged.
     public func summary(of run: String) -> Summary? {
-        let folder = RunFolder(workspace: workspace, runID: run)
-        guard let size = Self.size(of: folder.journal) else { return nil }
-        if let data = FileManager.default.contents(atPath: folder.summary.path),
-            let stored = try? JSONDecoder().decode(Summary.self, from: data), stored.journalBytes == size
+        // Paths by hand: a thousand runs would otherwise build thousands of URLs.
+        let folder = runsPath + "/" + run
+        guard let size = Self.size(of: folder + "/journal.jsonl") else { return nil }
+        if let data = FileManager.default.contents(atPath: folder + "/summary.json"),
+            let stored = Summary(stored: data) ?? (try? JSONDecoder().decode(Summary.self, from: data)),
+            stored.journalBytes == size
         {
             return stored
         }
@@ -74,7 +81,7 @@ public struct RunSummaries: Sendable {
         let folder = RunFolder(workspace: workspace, runID: run)
         // The size is taken first: a journal that grows while it is folded leaves a summary whose
         // size no longer matches, so the next reader folds it again.
-        let size = Self.size(of: folder.journal) ?? 0
+        let size = Self.size(of: folder.journal.path) ?? 0
         let summary = Summary(state: try JournalReader.fold(folder.journal), journalBytes: size)
         if let encoded = try? JSONEncoder().encode(summary) {
             try? PrivateFiles.write(encoded, to: folder.summary)
@@ -82,9 +89,9 @@ public struct RunSummaries: Sendable {
         return summary
     }
 
-    private static func size(of url: URL) -> Int64? {
+    private static func size(of path: String) -> Int64? {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
+        guard stat(path, &info) == 0 else { return nil }
         return Int64(info.st_size)
     }
 }

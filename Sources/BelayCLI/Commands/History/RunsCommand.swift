@@ -57,7 +57,10 @@ struct RunsCommand: ParsableCommand {
             let cells = row.enumerated().filter { widths[$0.offset] > 0 }.map { column, text in
                 text + String(repeating: " ", count: widths[column] - text.count)
             }
-            Terminal.print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            // Only the last column's padding can trail (the first, the id, never starts blank).
+            var line = cells.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            Terminal.print(line)
         }
     }
 }
