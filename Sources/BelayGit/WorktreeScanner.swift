@@ -57,7 +57,13 @@ final class WorktreeScanner {
         let root = repository.workspace.isEmpty ? "/" : repository.workspace
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "reading workspace \(root)") }
-        try walk(directory: fd, prefix: "")
+        defer {
+            close(fd)
+            if let parent { close(parent.fd) }
+        }
+        for entry in try WorktreeListing.list(root: fd, ignore: ignore) {
+            try consider(entry, root: fd)
+        }
 
         var removed: [String] = []
         if seenCount < seen.count {
@@ -99,52 +105,11 @@ final class WorktreeScanner {
         try check(result, "adding \(path) to the index")
     }
 
-    // MARK: Walking
+    // MARK: Comparing
 
-    private func walk(directory fd: Int32, prefix: String) throws {
-        guard let dir = fdopendir(fd) else {
-            let error = errno
-            close(fd)
-            throw GitError.fromErrno(error, operation: "reading directory \(prefix.isEmpty ? "." : prefix)")
-        }
-        defer { closedir(dir) }
-        let dirFD = dirfd(dir)
-        while let item = readdir(dir) {
-            try withUnsafePointer(to: &item.pointee.d_name) { rawName in
-                try rawName.withMemoryRebound(to: CChar.self, capacity: 256) { name in
-                    try visit(name: name, type: item.pointee.d_type, in: dirFD, prefix: prefix)
-                }
-            }
-        }
-    }
-
-    private func visit(name: UnsafePointer<CChar>, type: UInt8, in dirFD: Int32, prefix: String) throws {
-        if Self.isSkipped(name, atTop: prefix.isEmpty) { return }
-        guard let leaf = String(validatingCString: name) else {
-            throw GitError(
-                .invalidName, operation: "snapshotting \(prefix.isEmpty ? "." : prefix)",
-                reason: "a file name is not valid UTF-8 (\(String(cString: name))); rename it or list it in .belayignore")
-        }
-        let path = prefix.isEmpty ? leaf : prefix + "/" + leaf
-        var isDirectory = type == UInt8(DT_DIR)
-        var info = stat()
-        if !isDirectory {
-            guard fstatat(dirFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-                if errno == ENOENT { return }  // vanished while we looked
-                throw GitError.fromErrno(errno, operation: "reading \(path)")
-            }
-            isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
-        }
-        if !ignore.isEmpty && ignore.isIgnored(path, isDirectory: isDirectory) { return }
-        if isDirectory {
-            let child = openat(dirFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard child >= 0 else {
-                if errno == ENOENT { return }
-                throw GitError.fromErrno(errno, operation: "reading directory \(path)")
-            }
-            try walk(directory: child, prefix: path)
-            return
-        }
+    /// Compares a listed file with its index entry, and stores its content when it changed.
+    private func consider(_ entry: WorktreeListing.Entry, root: Int32) throws {
+        let info = entry.info
         let kind = info.st_mode & S_IFMT
         let mode: UInt32
         if kind == S_IFREG {
@@ -154,18 +119,18 @@ final class WorktreeScanner {
         } else {
             return  // sockets, fifos and devices are not content
         }
-
+        let path = entry.path
         var position = 0
-        if git_index_find(&position, index, path) == 0, let entry = git_index_get_byindex(index, position) {
-            if isClean(entry.pointee, info: info, mode: mode) {
+        if git_index_find(&position, index, path) == 0, let indexed = git_index_get_byindex(index, position) {
+            if isClean(indexed.pointee, info: info, mode: mode) {
                 markSeen(position)
                 return
             }
-            guard let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK)
+            guard let id = try storeContent(path: path, root: root, info: info, isSymlink: kind == S_IFLNK)
             else { return }  // deleted while we looked: its entry goes with the other deletions
             markSeen(position)
             pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
-        } else if let id = try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: kind == S_IFLNK) {
+        } else if let id = try storeContent(path: path, root: root, info: info, isSymlink: kind == S_IFLNK) {
             pending.append(PendingEntry(path: path, info: info, mode: mode, id: id))
         }
     }
@@ -175,14 +140,6 @@ final class WorktreeScanner {
             seen[position] = true
             seenCount += 1
         }
-    }
-
-    /// `.`, `..`, `.git` at any depth, and the workspace's own `.belay` (Belay's state). A `.belay`
-    /// below the top is a user's folder like any other, so it is snapshotted.
-    private static func isSkipped(_ name: UnsafePointer<CChar>, atTop: Bool) -> Bool {
-        guard name[0] == 0x2E else { return false }  // "."
-        return name[1] == 0 || strcmp(name, "..") == 0 || strcmp(name, ".git") == 0
-            || (atTop && strcmp(name, ".belay") == 0)
     }
 
     private func isClean(_ entry: git_index_entry, info: stat, mode: UInt32) -> Bool {
@@ -203,7 +160,30 @@ final class WorktreeScanner {
 
     // MARK: Content
 
-    /// Stores the file's content as a blob; nil when the file vanished since it was listed.
+    /// Stores the file's content as a blob; nil when the file (or its folder) vanished since it was listed.
+    private func storeContent(path: String, root: Int32, info: stat, isSymlink: Bool) throws -> git_oid? {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? ""
+        let leaf = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let dirFD = try folderDescriptor(folder, root: root) else { return nil }
+        return try leaf.withCString { name in
+            try storeContent(name: name, in: dirFD, path: path, info: info, isSymlink: isSymlink)
+        }
+    }
+
+    /// The folder of the last file stored, kept open: the files that changed come folder by folder.
+    private var parent: (path: String, fd: Int32)?
+
+    /// `folder` opened from the workspace without following a symlink; nil when it vanished.
+    private func folderDescriptor(_ folder: String, root: Int32) throws -> Int32? {
+        if let parent, parent.path == folder { return parent.fd }
+        if let parent { close(parent.fd) }
+        parent = nil
+        guard let fd = try WorktreeListing.withFolder(folder, under: root, { dup($0) }), fd >= 0 else { return nil }
+        parent = (folder, fd)
+        return fd
+    }
+
     private func storeContent(
         name: UnsafePointer<CChar>, in dirFD: Int32, path: String, info: stat, isSymlink: Bool
     ) throws -> git_oid? {

@@ -175,3 +175,41 @@ import Testing
         #expect(try await store.snapshotTree() == asDirectory.tree)
     }
 }
+
+/// A tree of many folders is listed on several threads: the snapshot must hold exactly what one
+/// walk would, skip what a walk skips, never follow a symlinked folder, and see a change anywhere.
+@Suite struct SharedWalkTests {
+    @Test func aWideTreeSnapshotsAsOneWalkWould() async throws {
+        let ws = try TestWorkspace()
+        var expected: Set<String> = []
+        for top in 0..<3 {
+            for folder in 0..<12 {
+                for file in 0..<5 {
+                    let path = "t\(top)/f\(folder)/deep/x\(file).txt"
+                    try ws.write(path, "\(path)\n")
+                    expected.insert(path)
+                }
+            }
+        }
+        try ws.write("top.txt", "top\n")
+        expected.insert("top.txt")
+        try ws.write("t1/f3/.git/config", "not ours\n")
+        try ws.write("t2/f4/.belay/kept.txt", "a user's folder\n")
+        expected.insert("t2/f4/.belay/kept.txt")
+        try ws.write("t0/f7/cache/skip.bin", "ignored\n")
+        try ws.write(".belayignore", "cache/\n")
+        expected.insert(".belayignore")
+        try ws.symlink("t1/f9/elsewhere", to: "../../t0")
+        expected.insert("t1/f9/elsewhere")
+        let store = try CheckpointStore(workspace: ws.url)
+        let first = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        let files = try ws.stateTree(first.tree.hex)
+        #expect(Set(files.keys) == expected)
+        #expect(files["t1/f9/elsewhere"]?.mode == "120000")
+
+        try ws.write("t2/f11/deep/x4.txt", "changed\n")
+        try ws.remove("t0/f0/deep/x0.txt")
+        let second = try await store.record(run: "r", event: "phase_completed", phase: "p", point: "p")
+        #expect(try await store.changes(from: first, to: second).map(\.path) == ["t0/f0/deep/x0.txt", "t2/f11/deep/x4.txt"])
+    }
+}
