@@ -39,6 +39,29 @@ import Testing
         #expect(events.last?["summary"] as? String == "■ run rolled back to one")
     }
 
+    /// Commands that only read the journal never open `.belay/git`, so they work while it is
+    /// unusable; a command that writes still opens it first and stops before journaling anything.
+    @Test func readingNeedsNoRepositoryButWritingStopsFirst() throws {
+        let fixture = try RunFixture(playbook: playbookText(phase("one", steps: tracedStep("a", run: "echo a > a.txt", compensate: "rm -f a.txt"))))
+        #expect(try fixture.run().status == 0)
+        let git = fixture.workspace.appendingPathComponent(".belay/git")
+        try FileManager.default.moveItem(at: git, to: fixture.workspace.appendingPathComponent(".belay/git-aside"))
+        try Data("not a repository\n".utf8).write(to: git)
+        let journal = fixture.workspace.appendingPathComponent(".belay/runs/r1/journal.jsonl")
+        let before = try Data(contentsOf: journal)
+
+        let status = try fixture.belay(["status", "r1", "--workspace", fixture.workspace.path])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("completed"))
+        let runs = try fixture.belay(["runs", "--workspace", fixture.workspace.path, "--json"])
+        #expect(runs.status == 0, "\(runs.stderr)")
+        #expect(runs.stdout.contains("\"r1\""))
+
+        let rollback = try fixture.belay(["rollback", "r1", "--to", "start", "--workspace", fixture.workspace.path])
+        #expect(rollback.status != 0)
+        #expect(try Data(contentsOf: journal) == before)
+    }
+
     @Test func pointsListsEveryPointWithItsFilesAndMarksUndoneOnes() throws {
         let fixture = try Self.rolledBackRun()
         let points = try fixture.belay(["points", "r1", "--workspace", fixture.workspace.path])

@@ -46,6 +46,8 @@ struct JournalLineParser {
         fileprivate init(strings: [String?]) { self.strings = strings }
     }
 
+    /// The object's loop is written out here rather than through `JSONBytes.object`: it runs for
+    /// every line of every journal read.
     private mutating func event(into event: inout JournalEvent) -> Bool {
         var hasSeq = false, hasTime = false, hasEvent = false
         guard json.take(UInt8(ascii: "{")) else { return false }
@@ -158,28 +160,19 @@ struct JournalLineParser {
     // MARK: Values
 
     private mutating func plan() -> [JournalEvent.PlannedPhase]? {
-        guard json.take(UInt8(ascii: "[")) else { return nil }
-        var phases: [JournalEvent.PlannedPhase] = []
-        if json.take(UInt8(ascii: "]")) { return phases }
-        repeat {
-            guard json.take(UInt8(ascii: "{")) else { return nil }
+        json.list { json in
             var id: String?, name: String?, parallel: Bool?, steps: [String]?
-            repeat {
-                guard let key = json.keyBytes(), json.take(UInt8(ascii: ":")) else { return nil }
-                json.skipSpace()
-                if json.peek == UInt8(ascii: "n") {
-                    guard json.literal("null") else { return nil }
-                    continue
-                }
-                if json.equal(key, "id") { id = json.string() } else if json.equal(key, "name") { name = json.string() }
-                else if json.equal(key, "parallel") { parallel = json.boolean(); if parallel == nil { return nil } }
-                else if json.equal(key, "steps") { steps = json.stringList() }
-                else { return nil }
-            } while json.take(UInt8(ascii: ","))
-            guard json.take(UInt8(ascii: "}")), let id, let steps else { return nil }
-            phases.append(JournalEvent.PlannedPhase(id: id, name: name, parallel: parallel, steps: steps))
-        } while json.take(UInt8(ascii: ","))
-        return json.take(UInt8(ascii: "]")) ? phases : nil
+            let read = json.object { json, key in
+                if json.null() { return true }
+                if json.equal(key, "id") { id = json.string(); return id != nil }
+                if json.equal(key, "name") { name = json.string(); return name != nil }
+                if json.equal(key, "parallel") { parallel = json.boolean(); return parallel != nil }
+                if json.equal(key, "steps") { steps = json.stringList(); return steps != nil }
+                return false
+            }
+            guard read, let id, let steps else { return nil }
+            return JournalEvent.PlannedPhase(id: id, name: name, parallel: parallel, steps: steps)
+        }
     }
 
     /// A string, reusing the member's last one when the bytes are the same.
