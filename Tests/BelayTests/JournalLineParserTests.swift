@@ -57,8 +57,8 @@ import Testing
         #expect(unset.map { $0.label ?? "?" } == [])
     }
 
-    /// Kinds and keys are found by length and one telling byte: each must be found by its own
-    /// bytes, and a near miss (one byte changed, one cut off) by none.
+    /// Kinds and keys are found by a hash of their bytes: each must be found by its own bytes, and
+    /// a near miss (one byte changed, one cut off) by none.
     @Test func everyKindAndKeyIsFoundByItsBytes() {
         for kind in JournalEvent.Kind.allCases {
             var bytes = Array(kind.rawValue.utf8)
@@ -116,6 +116,53 @@ import Testing
         // The reader still accepts what only the decoder understands.
         let read = try JournalReader.decode(Data((#"{"seq":1,"time":"t","event":"run_started","future_field":1}"# + "\n").utf8))
         #expect(read.events.map(\.seq) == [1])
+    }
+
+    /// One reader remembers each member's last string and each kind's order of keys: lines that
+    /// repeat, reorder, add, drop or change members must still read as the decoder reads them.
+    @Test func linesReadWithOneMemoryReadAsTheDecoderReadsThem() throws {
+        let lines = [
+            #"{"seq":1,"time":"2026-11-29T00:00:00.000Z","event":"step_started","run":"r","phase":"p","step":"s1","log":".belay/runs/r/logs/p.s1.run.1.log"}"#,
+            #"{"seq":2,"time":"2026-11-29T00:00:00.000Z","event":"step_started","run":"r","phase":"p","step":"s1","log":".belay/runs/r/logs/p.s1.run.1.log"}"#,
+            #"{"seq":3,"time":"2026-11-29T00:00:00.001Z","event":"step_started","run":"r","phase":"p","step":"s2","log":".belay/runs/r/logs/p.s2.run.1.log"}"#,
+            #"{"seq":4,"time":"2026-11-29T00:00:00.001Z","event":"step_started","phase":"p","run":"r","step":"s22","attempt":2}"#,
+            #"{"seq":5,"time":"2026-11-29T00:00:00.001Z","event":"step_started","run":"rr","phase":"pp","step":"s2","note":"a note","log":null}"#,
+            #"{"seq":6,"time":"2026-11-29T00:00:00.001Z","event":"step_started","run":"r","phase":"p","step":"s2","log":".belay/runs/r/logs/p.s2.run.1.lo"}"#,
+            #"{"seq":7,"time":"2026-11-29T00:00:00.001Z","event":"step_failed","run":"r","phase":"p","step":"s2","error":"déjà vu"}"#,
+            #"{"seq":8,"time":"2026-11-29T00:00:00.001Z","event":"step_failed","run":"r","phase":"p","step":"s2","error":"déjà vu"}"#,
+            #"{"seq":9,"time":"2026-11-29T00:00:00.001Z","event":"step_failed","run":"r","phase":"p","step":"s2","error":"","exit_code":1}"#,
+            #"{"seq":10, "time":"2026-11-29T00:00:00.001Z","event":"step_failed","run" :"r","phase":"p","step":"s2","error":""}"#,
+            #"{"time":"2026-11-29T00:00:00.001Z","seq":11,"event":"step_failed","run":"r","phase":"p","step":"s2"}"#,
+        ]
+        var memory = JournalLineParser.LineMemory()
+        for line in lines {
+            var event = JournalEvent(event: .warning)
+            let read = Array(line.utf8).withUnsafeBufferPointer { JournalLineParser.parse($0, into: &event, memory: &memory) }
+            #expect(read, "\(line)")
+            #expect(event == (try JSONDecoder().decode(JournalEvent.self, from: Data(line.utf8))), "\(line)")
+        }
+        // A key a remembered one is a prefix of, or that is a prefix of it, is not taken for it.
+        for line in [#"{"seq":12,"time":"t","event":"step_failed","run":"r","phases":"p"}"#, #"{"seq":13,"time":"t","event":"step_failed","ru":"r"}"#] {
+            var event = JournalEvent(event: .warning)
+            #expect(!Array(line.utf8).withUnsafeBufferPointer { JournalLineParser.parse($0, into: &event, memory: &memory) })
+        }
+    }
+
+    /// Two byte strings of at most 16 bytes are equal as `ShortBytes` exactly when they are equal.
+    @Test func shortBytesTellEveryChange() {
+        let base = Array("abcdefghijklmnop".utf8)
+        for count in 0...16 {
+            let bytes = Array(base.prefix(count))
+            let original = bytes.withUnsafeBufferPointer { ShortBytes($0) }
+            #expect(original != nil)
+            for index in 0..<count {
+                var changed = bytes
+                changed[index] ^= 0x01
+                #expect(changed.withUnsafeBufferPointer { ShortBytes($0) } != original, "count \(count), byte \(index)")
+            }
+            if count > 0 { #expect(bytes.dropLast().withUnsafeBufferPointer { ShortBytes($0) } != original) }
+        }
+        #expect(Array(repeating: UInt8(0), count: 17).withUnsafeBufferPointer { ShortBytes($0) } == nil)
     }
 
     /// The processor's instruction (where there is one) and the sliced table both give the

@@ -118,6 +118,18 @@ struct JSONBytes {
         return key
     }
 
+    /// Reads `"key":` when it is next, exactly so (no white space): how a reader confirms the key it
+    /// expects, without looking for the string's end or telling which key it is.
+    mutating func takeKey(_ key: ShortBytes) -> Bool {
+        let count = key.count
+        guard end - position >= count + 3, base[position] == UInt8(ascii: "\""),
+            base[position + count + 1] == UInt8(ascii: "\""), base[position + count + 2] == UInt8(ascii: ":"),
+            ShortBytes(start: base + position + 1, count: count) == key
+        else { return false }
+        position += count + 3
+        return true
+    }
+
     /// A JSON string at the current position, unescaped; nil for invalid UTF-8 or a raw control byte.
     mutating func string() -> String? {
         switch stringBytes() {
@@ -249,6 +261,11 @@ struct JSONBytes {
     }
 
     mutating func take(_ byte: UInt8) -> Bool {
+        // Journal lines hold no white space: the byte wanted is most often the next one.
+        if position < end, base[position] == byte {
+            position += 1
+            return true
+        }
         skipSpace()
         guard position < end, base[position] == byte else { return false }
         position += 1

@@ -142,3 +142,10 @@ enum CRC32C {
 
     static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 { finish(update(initial, bytes)) }
 }
+
+extension StaticString {
+    /// Whether `bytes` are this string's bytes.
+    fileprivate func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == utf8CodeUnitCount && memcmp(bytes.baseAddress!, utf8Start, bytes.count) == 0
+    }
+}

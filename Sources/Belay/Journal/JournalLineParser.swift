@@ -10,7 +10,7 @@ import Foundation
 /// judge of what a line means.
 struct JournalLineParser {
     private var json: JSONBytes
-    private var recent = RecentStrings(strings: [])
+    private var memory = LineMemory(empty: ())
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { json = JSONBytes(bytes) }
 
@@ -23,49 +23,85 @@ struct JournalLineParser {
     /// reuses one event for every line rather than moving a new one (hundreds of bytes) through
     /// each call. False when the line is left to the decoder (`event` is then partly set).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent) -> Bool {
-        var recent = RecentStrings(strings: [])
-        return parse(bytes, into: &event, recent: &recent)
+        var memory = LineMemory(empty: ())
+        return parse(bytes, into: &event, memory: &memory)
     }
 
-    /// As `parse(_:into:)`, reusing the strings of earlier lines that this one repeats.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, recent: inout RecentStrings) -> Bool {
+    /// As `parse(_:into:)`, helped by what earlier lines were like.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, memory: inout LineMemory) -> Bool {
         guard !bytes.isEmpty else { return false }
         var parser = JournalLineParser(bytes)
-        swap(&parser.recent, &recent)
-        defer { swap(&parser.recent, &recent) }
+        swap(&parser.memory, &memory)
+        defer { swap(&parser.memory, &memory) }
         return parser.event(into: &event)
     }
 
-    /// The last long string read for each member, reused when a line repeats it: journals repeat
-    /// many (the run's machine, the time of a batch of events, an attempt's log), and a reused
-    /// string saves allocating and checking a copy. A reader keeps one for all its lines.
-    struct RecentStrings {
-        fileprivate var strings: [String?]
+    /// What a reader remembers of the lines before, to read the next one with less work. A reader
+    /// keeps one for all its lines.
+    ///
+    /// - Each member's last string, reused when a line repeats it: journals repeat most (the run's
+    ///   id and machine, a step's phase and name, the time of a batch of events, an attempt's log),
+    ///   and a reused string saves making and checking a copy.
+    /// - The members of the last line of each kind, in order: Belay writes a kind's members in
+    ///   the same order every time, so the next key is most often confirmed by one compare rather
+    ///   than read and looked up.
+    struct LineMemory {
+        fileprivate var strings: [Recent?]
+        /// By kind (one more row before the kind is read), then by position in the line.
+        fileprivate var keys: [Key?]
 
-        init() { strings = Array(repeating: nil, count: Member.allCases.count) }
-        fileprivate init(strings: [String?]) { self.strings = strings }
+        init() {
+            strings = Array(repeating: nil, count: Member.allCases.count)
+            keys = Array(repeating: nil, count: (JournalEvent.Kind.allCases.count + 1) * Self.positions)
+        }
+
+        /// A memory that remembers nothing, for a single line.
+        fileprivate init(empty: ()) {
+            strings = []
+            keys = []
+        }
+
+        /// The most members a line has whose order is remembered.
+        fileprivate static let positions = 16
+        /// The row of the members read before the kind.
+        fileprivate static let beforeKind = JournalEvent.Kind.allCases.count
+    }
+
+    /// A member's last string, with its first bytes at hand to compare.
+    fileprivate struct Recent {
+        var string: String
+        var prefix: ShortBytes
+        var count: Int
+    }
+
+    /// A member seen at a position, and its key's bytes.
+    fileprivate struct Key {
+        var member: Member
+        var bytes: ShortBytes
     }
 
     /// The object's loop is written out here rather than through `JSONBytes.object`: it runs for
     /// every line of every journal read.
     private mutating func event(into event: inout JournalEvent) -> Bool {
         var hasSeq = false, hasTime = false, hasEvent = false
+        var row = LineMemory.beforeKind, position = 0
         guard json.take(UInt8(ascii: "{")) else { return false }
         if json.take(UInt8(ascii: "}")) { return false }
         repeat {
-            guard let key = json.keyBytes(), json.take(UInt8(ascii: ":")) else { return false }
+            guard let member = nextMember(row: row, position: position) else { return false }
+            position += 1
             json.skipSpace()
             if json.peek == UInt8(ascii: "n") {
                 guard json.literal("null") else { return false }
                 continue
             }
-            guard let member = Member(key) else { return false }
             switch member {
             case .seq: guard let value = json.integer() else { return false }; event.seq = Int(value); hasSeq = true
             case .time: guard let value = string(member) else { return false }; event.time = value; hasTime = true
             case .event:
-                guard let value = json.keyBytes(), let kind = JournalEvent.Kind(value) else { return false }
-                event.event = kind
+                guard let value = json.keyBytes(), let found = JournalEvent.Kind.found(value) else { return false }
+                event.event = found.kind
+                row = found.index
                 hasEvent = true
             case .crc: guard json.string() != nil else { return false }
             default: guard field(member, into: &event) else { return false }
@@ -73,6 +109,17 @@ struct JournalLineParser {
         } while json.take(UInt8(ascii: ","))
         guard json.take(UInt8(ascii: "}")) else { return false }
         return json.atEnd && hasSeq && hasTime && hasEvent
+    }
+
+    /// The key at the current position and its `:`, as the member it names: the member the last
+    /// line of this kind had here when the bytes confirm it, else the key read and looked up.
+    private mutating func nextMember(row: Int, position: Int) -> Member? {
+        let slot = row * LineMemory.positions + position
+        let remembered = position < LineMemory.positions && slot < memory.keys.count
+        if remembered, let key = memory.keys[slot], json.takeKey(key.bytes) { return key.member }
+        guard let bytes = json.keyBytes(), json.take(UInt8(ascii: ":")), let member = Member(bytes) else { return nil }
+        if remembered, let key = ShortBytes(bytes) { memory.keys[slot] = Key(member: member, bytes: key) }
+        return member
     }
 
     /// Every member but `seq`, `time`, `event` and `crc`.
@@ -100,9 +147,9 @@ struct JournalLineParser {
         case .environment: return text(&event.environment, member)
         case .lock: return text(&event.lock, member)
         case .machine: return text(&event.machine, member)
-        case .onFailure: return word(&event.onFailure)
-        case .action: return word(&event.action)
-        case .decision: return word(&event.decision)
+        case .onFailure: return word(&event.onFailure, member)
+        case .action: return word(&event.action, member)
+        case .decision: return word(&event.decision, member)
         case .pid: return number(&event.pid)
         case .attempt: return number(&event.attempt)
         case .exitCode: return number(&event.exitCode)
@@ -132,8 +179,8 @@ struct JournalLineParser {
     }
 
     /// One of an enumeration's words (`"pause"`, `"compensate"`, `"PROCEED"`).
-    private mutating func word<Word: RawRepresentable<String>>(_ target: inout Word?) -> Bool {
-        guard let value = json.string(), let word = Word(rawValue: value) else { return false }
+    private mutating func word<Word: RawRepresentable<String>>(_ target: inout Word?, _ member: Member) -> Bool {
+        guard let value = string(member), let word = Word(rawValue: value) else { return false }
         target = word
         return true
     }
@@ -184,19 +231,22 @@ struct JournalLineParser {
         }
     }
 
-    /// ASCII `bytes` as a string: the member's last one when it has the same bytes. Short strings
-    /// are kept inline by `String`, with nothing to save.
+    /// ASCII `bytes` as a string: the member's last one when it has the same bytes. Comparing bytes
+    /// costs less than making a string, even a short one kept inline, and most members repeat
+    /// their last value (a run's id, a step's phase and name, a batch's time).
     private mutating func recalled(_ bytes: UnsafeBufferPointer<UInt8>, _ member: Member) -> String {
-        guard bytes.count > 15, case let index = member.rawValue, index < recent.strings.count else {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        if var last = recent.strings[index], last.utf8.count == bytes.count,
-            last.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        let index = member.rawValue
+        guard index < memory.strings.count else { return String(decoding: bytes, as: UTF8.self) }
+        let prefix = ShortBytes(prefixOf: bytes)
+        if let last = memory.strings[index], last.count == bytes.count, last.prefix == prefix,
+            bytes.count <= ShortBytes.capacity || last.string.utf8.withContiguousStorageIfAvailable({
+                memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            }) == true
         {
-            return last
+            return last.string
         }
         let string = String(decoding: bytes, as: UTF8.self)
-        recent.strings[index] = string
+        memory.strings[index] = Recent(string: string, prefix: prefix, count: bytes.count)
         return string
     }
 }

@@ -105,9 +105,7 @@ public enum JournalReader {
         private var lastSeq = 0
         private var number = 0
         private var pendingTorn: (number: Int, seq: Int?)?
-        /// The event every line is read into, handed to the body borrowed.
-        private var event = JournalEvent(event: .warning)
-        private var recent = JournalLineParser.RecentStrings()
+        private var memory = JournalLineParser.LineMemory()
 
         /// Reads every line of `bytes` that ends with a newline and returns the offset of what
         /// follows the last one.
@@ -144,8 +142,9 @@ public enum JournalReader {
             number += 1
             guard !line.isEmpty else { return }
             var damage = EngineError.JournalDamage.unreadable
-            event = JournalEvent(event: .warning)
-            let read = JournalReader.readLine(line, into: &event, recent: &recent, decoder: &decoder, damage: &damage)
+            // A local, handed to the body borrowed: a stored property would be copied for the call.
+            var event = JournalEvent(event: .warning)
+            let read = JournalReader.readLine(line, into: &event, memory: &memory, decoder: &decoder, damage: &damage)
             if let torn = pendingTorn {
                 // A line torn by a crash under an earlier writer, which ended it with a newline and
                 // went on: the next event repeats the torn one's position. Anything else is damage.
@@ -170,14 +169,14 @@ public enum JournalReader {
     /// The checksum, then the direct parser; `JSONDecoder` (made on first need) judges the rest.
     /// - Parameter event: a fresh event, read into.
     private static func readLine(
-        _ line: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, recent: inout JournalLineParser.RecentStrings,
+        _ line: UnsafeBufferPointer<UInt8>, into event: inout JournalEvent, memory: inout JournalLineParser.LineMemory,
         decoder: inout JSONDecoder?, damage: inout EngineError.JournalDamage
     ) -> Bool {
         if JournalChecksum.verify(line) == .mismatch {
             damage = .checksumMismatch
             return false
         }
-        if JournalLineParser.parse(line, into: &event, recent: &recent) { return true }
+        if JournalLineParser.parse(line, into: &event, memory: &memory) { return true }
         if decoder == nil { decoder = JSONDecoder() }
         guard let decoded = try? decoder!.decode(JournalEvent.self, from: Data(buffer: line)) else { return false }
         event = decoded

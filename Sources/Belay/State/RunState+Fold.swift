@@ -71,16 +71,18 @@ extension RunState {
             }
         case .stepStarted:
             guard let key = key(event) else { break }
-            if index.started.count != startedSteps.count { index.started = Set(startedSteps) }
-            if index.started.insert(key).inserted { startedSteps.append(key) }
             actionsSinceLastCommit.append(key)
+            var firstStart = false
             updateStep(key, event) { step, event in
+                firstStart = !step.hasStarted
+                step.hasStarted = true
                 step.status = .running
                 step.error = nil
                 // `step_started` also opens the first attempt of `run`.
                 if let attempt = event.attempt { step.attempts = max(step.attempts, attempt) }
                 step.log = event.log ?? step.log
             }
+            if firstStart { startedSteps.append(key) }
         case .attemptStarted:
             guard let key = key(event) else { break }
             updateStep(key, event) { step, event in
@@ -238,9 +240,7 @@ extension RunState {
         // A step's events come one after another, and steps one after another (forward when run,
         // backward when compensated): the last step found and its neighbours are checked before any hashing.
         if let last = index.lastStep, last.phase == phase,
-            let position = [0, 1, -1].lazy.map({ last.position + $0 }).first(where: {
-                $0 >= 0 && $0 < phases[phase].steps.count && phases[phase].steps[$0].id == key.step
-            })
+            let position = neighbour(of: last.position, in: phases[phase].steps, named: key.step)
         {
             index.lastStep = (phase, position)
             change(&phases[phase].steps[position], event)
@@ -257,6 +257,14 @@ extension RunState {
             phases[phase].steps.append(step)
             index.steps[key] = phases[phase].steps.count - 1
         }
+    }
+
+    /// The position of the step `id` among `position` and the steps just after and before it.
+    private func neighbour(of position: Int, in steps: [StepState], named id: String) -> Int? {
+        func named(_ candidate: Int) -> Bool { steps.indices.contains(candidate) && steps[candidate].id == id }
+        if named(position) { return position }
+        if named(position + 1) { return position + 1 }
+        return named(position - 1) ? position - 1 : nil
     }
 
     /// The phase's position: from the index when it is still right, else found and remembered.
@@ -288,7 +296,6 @@ extension RunState {
 struct FoldIndex: Sendable, Hashable {
     var phases: [String: Int] = [:]
     var steps: [RunState.StepKey: Int] = [:]
-    var started: Set<RunState.StepKey> = []
     /// The phase and step found last: most events are about the same ones as the event before.
     var lastPhase: Int?
     var lastStep: (phase: Int, position: Int)?

@@ -65,6 +65,8 @@ extension RunState {
 
     /// A step's outcome uses up its approval: if the step runs again (after a pause), it asks again.
     mutating func settleApproval(after event: JournalEvent) {
+        // Most runs ask for no approval: then no step's key is worth hashing (once per outcome).
+        guard !approvals.isEmpty || waitingApproval != nil else { return }
         switch event.event {
         case .stepSucceeded, .stepFailed, .stepWarning:
             guard let phase = event.phase, let step = event.step else { return }

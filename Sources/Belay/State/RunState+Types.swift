@@ -64,6 +64,8 @@ extension RunState {
         /// What the operator did by hand when resolving it, and who.
         public var resolvedNote: String?
         public var resolvedBy: String?
+        /// A `step_started` has been folded: the step is in `startedSteps`, once.
+        var hasStarted = false
         /// Started and no outcome recorded (the process died in between).
         public var isInFlight: Bool { status == .running }
     }
