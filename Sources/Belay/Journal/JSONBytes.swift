@@ -80,23 +80,22 @@ struct JSONBytes {
         return nil
     }
 
-    /// A plain integer (`-12`, `0`); a fraction or an exponent is left to the decoder.
+    /// A plain integer (`-12`, `0`); a fraction, an exponent or more than 18 digits (which could
+    /// overflow) is left to the decoder.
     mutating func integer() -> Int64? {
         var negative = false
-        if peek == UInt8(ascii: "-") {
+        if position < end, base[position] == UInt8(ascii: "-") {
             negative = true
             position += 1
         }
         let start = position
         var value: Int64 = 0
-        while position < end, case let digit = base[position], digit >= 48, digit <= 57 {
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(digit - 48))
-            guard !overflow1, !overflow2 else { return nil }
-            value = sum
+        while position < end, case let digit = base[position] &- 48, digit < 10 {
+            value = value &* 10 &+ Int64(digit)
             position += 1
         }
-        guard position > start, position - start == 1 || base[start] != 48 else { return nil }
+        let digits = position - start
+        guard digits > 0, digits <= 18, digits == 1 || base[start] != 48 else { return nil }
         if position < end, base[position] == UInt8(ascii: ".") || base[position] | 0x20 == UInt8(ascii: "e") { return nil }
         return negative ? -value : value
     }
@@ -127,6 +126,19 @@ struct JSONBytes {
             ShortBytes(start: base + position + 1, count: count) == key
         else { return false }
         position += count + 3
+        return true
+    }
+
+    /// Reads the string at the current position when its bytes are `count` bytes that start with
+    /// `prefix` and, past its 16, go on as `whole`'s: a value that repeats one read before (with
+    /// no escape in it), confirmed without looking for its end.
+    mutating func takeString(count: Int, prefix: ShortBytes, whole: UnsafePointer<UInt8>?) -> Bool {
+        let capacity = ShortBytes.capacity
+        guard end - position >= count + 2, base[position] == UInt8(ascii: "\""), base[position + count + 1] == UInt8(ascii: "\""),
+            ShortBytes(start: base + position + 1, count: Swift.min(count, capacity)) == prefix,
+            count <= capacity || memcmp(base + position + 1 + capacity, whole! + capacity, count - capacity) == 0
+        else { return false }
+        position += count + 2
         return true
     }
 

@@ -67,11 +67,19 @@ struct JournalLineParser {
         fileprivate static let beforeKind = JournalEvent.Kind.allCases.count
     }
 
-    /// A member's last string, with its first bytes at hand to compare.
+    /// A member's last string (plain ASCII), with its first bytes at hand to compare.
     fileprivate struct Recent {
         var string: String
         var prefix: ShortBytes
         var count: Int
+
+        /// Reads this string's value when it is next in `json`.
+        func isNext(in json: inout JSONBytes) -> Bool {
+            if count <= ShortBytes.capacity { return json.takeString(count: count, prefix: prefix, whole: nil) }
+            return string.utf8.withContiguousStorageIfAvailable {
+                json.takeString(count: count, prefix: prefix, whole: $0.baseAddress)
+            } ?? false
+        }
     }
 
     /// A member seen at a position, and its key's bytes.
@@ -222,31 +230,20 @@ struct JournalLineParser {
         }
     }
 
-    /// A string, reusing the member's last one when the bytes are the same.
+    /// A string: the member's last one when the line repeats its bytes, else a new one, kept as
+    /// the member's last when it is plain ASCII.
     private mutating func string(_ member: Member) -> String? {
-        switch json.stringBytes() {
-        case .ascii(let bytes): recalled(bytes, member)
-        case .text(let text): text
-        case nil: nil
-        }
-    }
-
-    /// ASCII `bytes` as a string: the member's last one when it has the same bytes. Comparing bytes
-    /// costs less than making a string, even a short one kept inline, and most members repeat
-    /// their last value (a run's id, a step's phase and name, a batch's time).
-    private mutating func recalled(_ bytes: UnsafeBufferPointer<UInt8>, _ member: Member) -> String {
         let index = member.rawValue
-        guard index < memory.strings.count else { return String(decoding: bytes, as: UTF8.self) }
-        let prefix = ShortBytes(prefixOf: bytes)
-        if let last = memory.strings[index], last.count == bytes.count, last.prefix == prefix,
-            bytes.count <= ShortBytes.capacity || last.string.utf8.withContiguousStorageIfAvailable({
-                memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0
-            }) == true
-        {
-            return last.string
+        if index < memory.strings.count, let last = memory.strings[index], last.isNext(in: &json) { return last.string }
+        switch json.stringBytes() {
+        case .ascii(let bytes):
+            let string = String(decoding: bytes, as: UTF8.self)
+            if index < memory.strings.count {
+                memory.strings[index] = Recent(string: string, prefix: ShortBytes(prefixOf: bytes), count: bytes.count)
+            }
+            return string
+        case .text(let text): return text
+        case nil: return nil
         }
-        let string = String(decoding: bytes, as: UTF8.self)
-        memory.strings[index] = Recent(string: string, prefix: prefix, count: bytes.count)
-        return string
     }
 }
