@@ -129,25 +129,6 @@ func historyBenchmark(_ options: HistoryOptions) throws {
     }
 }
 
-/// The rounds of one measurement. Other work on a shared machine only ever adds time, so the best
-/// round is the figure judged (the cost of the work itself); the median is shown beside it.
-struct Timing {
-    var best: Double
-    var median: Double
-
-    init(_ milliseconds: [Double]) {
-        best = milliseconds.min() ?? 0
-        median = belay_bench.median(milliseconds)
-    }
-
-    func perSecond(_ events: Int) -> Int { Int(Double(events) / best * 1000) }
-
-    func line(events: Int?) -> String {
-        let rate = events.map { "   \(perSecond($0)) events/s (median \(Int(Double($0) / median * 1000)))" } ?? ""
-        return "best \(format(best)) ms, median \(format(median)) ms\(rate)"
-    }
-}
-
 /// Gives each line of a journal its own time, a millisecond after the line before, and seals the
 /// line again. One append stamps all its events with one time, which a real run's events do not
 /// share: a fold that reads repeated values faster must not be timed on repeats a run never writes.
