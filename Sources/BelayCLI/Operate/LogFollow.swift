@@ -14,10 +14,10 @@ enum LogFollow {
             let history: RunHistory
             do { history = try RunHistory(workspace: workspace, runID: runID) } catch { throw OperateExit.fail(error) }
             let story = RunStory(history: history)
-            let fresh = story.lines().filter { $0.event.seq > printed }
+            let fresh = story.lines().filter { $0.seq > printed }
             printed = history.events.last?.seq ?? printed
             if json {
-                for line in fresh { Terminal.print(RunStory.json(line).rendered()) }
+                for line in fresh { Terminal.print(story.json(line).rendered()) }
             } else {
                 let lines = (first ? [story.header()] : []) + story.timeline(fresh, day: &day) + (alive ? [] : story.footer())
                 if !lines.isEmpty { Terminal.print(lines.joined(separator: "\n")) }

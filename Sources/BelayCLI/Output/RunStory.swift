@@ -5,8 +5,12 @@ import BelaySupport
 struct RunStory {
     let history: RunHistory
 
+    /// One event's line. It names its event by position in `history.events` rather than holding a
+    /// copy: a long run's log would copy every event and every string in it.
     struct Line {
-        var event: JournalEvent
+        var index: Int
+        var seq: Int
+        var time: String
         var text: String
     }
 
@@ -14,15 +18,21 @@ struct RunStory {
         var state = RunState()
         var lastExit: [RunState.StepKey: Int32] = [:]
         var result: [Line] = []
-        for event in history.events {
-            state.apply(event)  // in place: a copy of the state per event made a long run's log quadratic
-            let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
-            if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
-            if let text = describe(event, key: key, after: state, lastExit: key.flatMap { lastExit[$0] }) {
-                result.append(Line(event: event, text: text))
-            }
+        result.reserveCapacity(history.events.count)
+        for index in history.events.indices {
+            state.apply(history.events[index])  // in place: a copy of the state per event made a long run's log quadratic
+            if let line = line(history.events[index], at: index, after: state, lastExit: &lastExit) { result.append(line) }
         }
         return result
+    }
+
+    private func line(
+        _ event: JournalEvent, at index: Int, after state: RunState, lastExit: inout [RunState.StepKey: Int32]
+    ) -> Line? {
+        let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
+        if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
+        guard let text = describe(event, key: key, after: state, lastExit: key.flatMap { lastExit[$0] }) else { return nil }
+        return Line(index: index, seq: event.seq, time: event.time, text: text)
     }
 
     private func describe(
@@ -162,7 +172,7 @@ struct RunStory {
     func timeline(_ lines: [Line], day: inout Substring?) -> [String] {
         var out: [String] = []
         for line in lines {
-            let time = line.event.time
+            let time = line.time
             let thisDay = time.prefix(10)
             if thisDay != day {
                 out.append("")
@@ -186,11 +196,12 @@ struct RunStory {
         return out
     }
 
-    func json() -> JSONText { .array(lines().map(Self.json)) }
+    func json() -> JSONText { .array(lines().map(json)) }
 
     /// One event as JSON with its story line as `summary`.
-    static func json(_ line: Line) -> JSONText {
-        guard case .object(var members) = line.event.jsonText else { return line.event.jsonText }
+    func json(_ line: Line) -> JSONText {
+        let event = history.events[line.index].jsonText
+        guard case .object(var members) = event else { return event }
         members.append(("summary", .string(line.text.trimmingCharacters(in: .whitespaces))))
         return .object(members)
     }
