@@ -73,9 +73,32 @@ public struct RunHistory: Sendable {
     }
 
     /// The files phase `phase` changed: from the point before it to the phase's own point.
+    /// - Throws: as `Engine.changes(run:state:ofPhase:)`.
+    public func changes(ofPhase phase: String) async throws -> (previous: String, changes: [FileChange]) {
+        try await Engine.changes(run: runID, state: state, ofPhase: phase, points: points)
+    }
+}
+
+extension Engine {
+    /// A recorded run read back: its events, state, rollback points and what each phase changed.
+    /// - Throws: `.unknownRun` when there is no such run.
+    public func history(_ runID: String) throws(EngineError) -> RunHistory {
+        try RunHistory(engine: self, runID: runID)
+    }
+
+    /// The files phase `phase` of the run changed, from the run's `state` (`state(of:)`): what
+    /// `RunHistory.changes(ofPhase:)` gives, without reading and holding every event.
     /// - Throws: `.unknownPhase`, or `.phaseHasNoPoint` when the phase has no rollback point
     ///   (skipped, never completed).
-    public func changes(ofPhase phase: String) async throws -> (previous: String, changes: [FileChange]) {
+    public func changes(run runID: String, state: RunState, ofPhase phase: String) async throws
+        -> (previous: String, changes: [FileChange])
+    {
+        try await Self.changes(run: runID, state: state, ofPhase: phase, points: points)
+    }
+
+    static func changes(run runID: String, state: RunState, ofPhase phase: String, points: any RollbackPoints) async throws
+        -> (previous: String, changes: [FileChange])
+    {
         guard let phaseState = state.phase(phase) else {
             let ids = state.phases.map(\.id)
             throw EngineError(.refused, .unknownPhase(
@@ -90,13 +113,5 @@ public struct RunHistory: Sendable {
             throw EngineError(.checkpoint, .missingPoints(runID: runID, names: [previous, phase]))
         }
         return (previous, try await points.diff(run: runID, from: previous, to: phase))
-    }
-}
-
-extension Engine {
-    /// A recorded run read back: its events, state, rollback points and what each phase changed.
-    /// - Throws: `.unknownRun` when there is no such run.
-    public func history(_ runID: String) throws(EngineError) -> RunHistory {
-        try RunHistory(engine: self, runID: runID)
     }
 }

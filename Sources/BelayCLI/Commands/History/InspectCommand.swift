@@ -38,17 +38,17 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try workspace.reader()
         _ = try RunLookup.runID(run: runID, engine: engine)
-        let history: RunHistory
-        do { history = try engine.history(runID) } catch {
+        // The folded state is enough: a long run's events are never held.
+        let state: RunState
+        do { state = try engine.state(of: runID) } catch {
             throw OperateExit.fail(error)
         }
-        let state = history.state
         guard let phaseState = state.phase(phase) else {
             let hint = Suggestion.closest(to: phase, among: state.phases.map(\.id)).map { "did you mean '\($0)'? " } ?? ""
             Terminal.printError("belay: run \(runID) has no phase '\(phase)'; \(hint)phases: \(state.phases.map(\.id).joined(separator: ", "))")
             throw ExitCode(2)
         }
-        let diff = try? await history.changes(ofPhase: phase)
+        let diff = try? await engine.changes(run: runID, state: state, ofPhase: phase)
         if json {
             Terminal.print(JSONText.object([
                 ("run", .string(runID)), ("phase", .string(phase)), ("name", .optional(phaseState.name)),
