@@ -51,9 +51,19 @@ final class WorktreeScanner {
         seen = [Bool](repeating: false, count: git_index_entrycount(index))
     }
 
-    /// Walks the worktree and updates the in-memory index. Returns how many entries changed.
+    /// What a scan changed in the in-memory index.
+    struct Changes {
+        /// Entries added, updated (hashed again) or removed.
+        var entries = 0
+        /// The bytes of the files hashed.
+        var bytes: Int64 = 0
+        /// There was no index file to compare with.
+        var firstIndex = false
+    }
+
+    /// Walks the worktree and updates the in-memory index.
     @discardableResult
-    func scan() throws -> Int {
+    func scan() throws -> Changes {
         let root = repository.workspace.isEmpty ? "/" : repository.workspace
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw GitError.fromErrno(errno, operation: "reading workspace \(root)") }
@@ -76,10 +86,12 @@ final class WorktreeScanner {
         for path in removed {
             try check(git_index_remove(index, path, 0), "dropping \(path) from the index")
         }
+        var changes = Changes(entries: removed.count + pending.count, firstIndex: racyStamp == (0, 0))
         for entry in pending {
             try Self.addEntry(to: index, path: entry.path, info: entry.info, mode: entry.mode, id: entry.id)
+            changes.bytes += Int64(entry.info.st_size)
         }
-        return removed.count + pending.count
+        return changes
     }
 
     /// Records `path` in the index with the given stat data and object id.
@@ -292,12 +304,22 @@ extension Repository {
     /// Updates the index from the worktree, writes the tree it describes, and saves the index (with its
     /// stat cache and tree cache) so the next snapshot only hashes what changed.
     /// `ignoreRules` replaces the workspace's `.belayignore` for this snapshot (see `WorktreeScanner`).
+    ///
+    /// The index is only a cache: a snapshot that hashed a few small files leaves the saved one as it
+    /// was. Writing 20,000 entries costs more than hashing those files again at the next snapshot,
+    /// which finds them changed from the saved index (or newer than it) and hashes them, never
+    /// trusting an entry it did not save. Once they add up past `unsavedLimit`, the index is saved.
     func snapshot(ignoreRules: String? = nil) throws -> ObjectID {
-        try WorktreeScanner(repository: self, ignoreRules: ignoreRules).scan()
+        let changes = try WorktreeScanner(repository: self, ignoreRules: ignoreRules).scan()
         let tree = try writeIndexTree()
-        try saveIndex()
+        if changes.firstIndex || changes.entries > Self.unsavedLimit.entries || changes.bytes > Self.unsavedLimit.bytes {
+            try saveIndex()
+        }
         return tree
     }
+
+    /// The most a snapshot hashes again, for want of a saved index, before it saves one.
+    static let unsavedLimit = (entries: 64, bytes: Int64(1 << 20))
 
     func writeIndexTree() throws -> ObjectID {
         var oid = git_oid()

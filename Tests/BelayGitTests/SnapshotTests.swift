@@ -213,3 +213,41 @@ import Testing
         #expect(try await store.changes(from: first, to: second).map(\.path) == ["t0/f0/deep/x0.txt", "t2/f11/deep/x4.txt"])
     }
 }
+
+/// The saved index is a cache: a snapshot that hashed only a few small files leaves it unsaved, and
+/// every later snapshot, in this process or a new one, still sees every change.
+@Suite struct UnsavedIndexTests {
+    private func indexStamp(_ ws: TestWorkspace) throws -> Data {
+        try Data(contentsOf: ws.url.appendingPathComponent(".belay/git/index"))
+    }
+
+    @Test func aFewChangedFilesLeaveTheSavedIndexAndAreStillSeen() async throws {
+        let ws = try TestWorkspace()
+        for file in 0..<100 { try ws.write("src/f\(file).txt", "file \(file)\n") }
+        let store = try CheckpointStore(workspace: ws.url)
+        let first = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        let saved = try indexStamp(ws)
+
+        try ws.write("src/f1.txt", "changed once\n")
+        let second = try await store.record(run: "r", event: "phase_completed", phase: "a", point: "a")
+        #expect(try indexStamp(ws) == saved, "a snapshot of one small change saves no index")
+        #expect(try await store.changes(from: first, to: second).map(\.path) == ["src/f1.txt"])
+
+        // Changed again, same size: the in-memory entry is newer than the saved index, so it is hashed.
+        try ws.write("src/f1.txt", "changed twice\n")
+        let third = try await store.record(run: "r", event: "phase_completed", phase: "b", point: "b")
+        #expect(try await store.changes(from: second, to: third).map(\.path) == ["src/f1.txt"])
+
+        // A new process reads the saved index, older than both changes, and still sees the file as it is.
+        let fresh = try CheckpointStore(workspace: ws.url)
+        try ws.write("src/f2.txt", "another\n")
+        let fourth = try await fresh.record(run: "r", event: "phase_completed", phase: "c", point: "c")
+        #expect(try await fresh.changes(from: third, to: fourth).map(\.path) == ["src/f2.txt"])
+        #expect(try ws.stateTree(fourth.tree.hex).count == 100)
+
+        // Past the limit of what may be hashed again, the index is saved.
+        for file in 10..<90 { try ws.write("src/f\(file).txt", "rewritten \(file)\n") }
+        _ = try await fresh.record(run: "r", event: "phase_completed", phase: "d", point: "d")
+        #expect(try indexStamp(ws) != saved)
+    }
+}
