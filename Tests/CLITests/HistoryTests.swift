@@ -37,6 +37,16 @@ import Testing
         let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(events.first?["event"] as? String == "run_started")
         #expect(events.last?["summary"] as? String == "■ run rolled back to one")
+        // The text is told from the journal read one event at a time, the JSON from the events
+        // held: both tell the same lines, in the same order.
+        // A line with its time (`  12:30:45.123  …`) starts each event's story.
+        let timed = try Regex(#"^  \d\d:\d\d:\d\d\.\d\d\d  "#)
+        let told = text.split(separator: "\n").filter { $0.prefixMatch(of: timed) != nil }
+            .map { $0.dropFirst(16).trimmingCharacters(in: .whitespaces) }
+        let summaries = events.compactMap { ($0["summary"] as? String)?.split(separator: "\n").first }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(told.count == events.count)
+        #expect(told == summaries, "\(text)")
     }
 
     /// Commands that only read the journal never open `.belay/git`, so they work while it is

@@ -27,6 +27,13 @@ public enum JournalReader {
         return state
     }
 
+    /// Hands each event of a journal file to `body`, in order, never holding more than one:
+    /// what `log` tells a long run's story from. Returns the number of lines tolerated as torn.
+    /// - Throws: as `read`.
+    public static func forEach(_ url: URL, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) -> Int {
+        try scan(url, body)
+    }
+
     /// A line of a journal that cannot be trusted, numbered from 1.
     public struct Damage: Error, Sendable, Hashable {
         public var line: Int

@@ -20,12 +20,22 @@ public protocol RunJournal: Sendable {
     /// - Throws: as `read`.
     func state(of run: String) throws(EngineError) -> RunState
 
+    /// Hands each event of the run to `body`, in order; a store may read them without holding
+    /// every event, so memory does not grow with the journal.
+    /// - Throws: as `read`.
+    func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError)
+
     /// The ids of every recorded run, oldest first.
     func runIDs() -> [String]
 }
 
 extension RunJournal {
     public func state(of run: String) throws(EngineError) -> RunState { try read(run: run).state }
+
+    public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+        let events = try read(run: run).events
+        for index in events.indices { body(events[index]) }
+    }
 }
 
 /// The append side of one run's journal.
@@ -114,6 +124,14 @@ public struct LocalRunJournal: RunJournal {
             throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
         }
         return try JournalReader.fold(folder.journal)
+    }
+
+    public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+        let folder = RunFolder(workspace: workspace, runID: run)
+        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
+            throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
+        }
+        _ = try JournalReader.forEach(folder.journal, body)
     }
 
     public func runIDs() -> [String] { RunFolder.runIDs(in: workspace) }

@@ -1,11 +1,47 @@
 import Belay
 import BelaySupport
+import Foundation
 
 /// A journal told as a story for someone who was not there.
 struct RunStory {
-    let history: RunHistory
+    let runID: String
+    let workspace: URL
+    /// The run's state after its last event: the header's and the footer's.
+    let state: RunState
+    /// Every event, for `lines()` and `json()`; `tell` reads them one at a time instead.
+    let events: [JournalEvent]
 
-    /// One event's line. It names its event by position in `history.events` rather than holding a
+    init(history: RunHistory) {
+        self.init(runID: history.runID, workspace: history.workspace, state: history.state, events: history.events)
+    }
+
+    private init(runID: String, workspace: URL, state: RunState, events: [JournalEvent]) {
+        self.runID = runID
+        self.workspace = workspace
+        self.state = state
+        self.events = events
+    }
+
+    /// The story of a run written out as it is told, one event at a time: memory does not grow
+    /// with the journal. The journal is read twice, for the header's state, then for the story;
+    /// the footer tells the state after the last event told.
+    static func tell(runID: String, engine: Engine, write: (String) -> Void) throws(EngineError) {
+        let header = RunStory(runID: runID, workspace: engine.workspace, state: try engine.state(of: runID), events: [])
+        write(header.header())
+        var state = RunState()
+        var lastExit: [RunState.StepKey: Int32] = [:]
+        var day: Substring?
+        try engine.forEachEvent(of: runID) { event in
+            state.apply(event)
+            if let line = header.line(event, at: 0, after: state, lastExit: &lastExit) {
+                for text in header.timeline([line], day: &day) { write(text) }
+            }
+        }
+        let footer = RunStory(runID: runID, workspace: engine.workspace, state: state, events: [])
+        for text in footer.footer() { write(text) }
+    }
+
+    /// One event's line. It names its event by position in `events` rather than holding a
     /// copy: a long run's log would copy every event and every string in it.
     struct Line {
         var index: Int
@@ -18,10 +54,10 @@ struct RunStory {
         var state = RunState()
         var lastExit: [RunState.StepKey: Int32] = [:]
         var result: [Line] = []
-        result.reserveCapacity(history.events.count)
-        for index in history.events.indices {
-            state.apply(history.events[index])  // in place: a copy of the state per event made a long run's log quadratic
-            if let line = line(history.events[index], at: index, after: state, lastExit: &lastExit) { result.append(line) }
+        result.reserveCapacity(events.count)
+        for index in events.indices {
+            state.apply(events[index])  // in place: a copy of the state per event made a long run's log quadratic
+            if let line = line(events[index], at: index, after: state, lastExit: &lastExit) { result.append(line) }
         }
         return result
     }
@@ -59,7 +95,7 @@ struct RunStory {
         case .checkpointRecorded:
             if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
             if event.preserved != nil {
-                return PreservedText.lines(event, workspace: history.workspace, indent: "").joined(separator: "\n")
+                return PreservedText.lines(event, workspace: workspace, indent: "").joined(separator: "\n")
             }
             return "  workspace recorded as the run left it (commit \(short(event.commit)))"
         case .phaseStarted:
@@ -154,15 +190,9 @@ struct RunStory {
         }
     }
 
-    func text() -> String {
-        var day: Substring?
-        return ([header()] + timeline(lines(), day: &day) + footer()).joined(separator: "\n") + "\n"
-    }
-
     /// The run, its playbook, status and span, and its workspace.
     func header() -> String {
-        let state = history.state
-        var header = "Run \(history.runID) · playbook \(shown(state.playbook ?? "?")) · \(state.status.rawValue)"
+        var header = "Run \(runID) · playbook \(shown(state.playbook ?? "?")) · \(state.status.rawValue)"
         if let target = state.rolledBackTo, state.status == .rolledBack { header += " to \(target)" }
         if !LiveRun.isUnfinished(state), let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
         return header + (state.workspace.map { "\nworkspace \(shown($0))" } ?? "")
@@ -187,11 +217,10 @@ struct RunStory {
 
     /// Where the run stands and what to do next.
     func footer() -> [String] {
-        let state = history.state
         var out = ["", "Now: \(state.status.rawValue). A resume would start at: \(state.resumeStart)."]
         if state.status == .stuck, let stuck = state.stuckAt {
-            out.append("Next: fix the cause and `belay resume \(history.runID)`, or once undone by hand "
-                + "`belay resolve \(history.runID) --step \(stuck) --note \"…\"`")
+            out.append("Next: fix the cause and `belay resume \(runID)`, or once undone by hand "
+                + "`belay resolve \(runID) --step \(stuck) --note \"…\"`")
         }
         return out
     }
@@ -200,7 +229,7 @@ struct RunStory {
 
     /// One event as JSON with its story line as `summary`.
     func json(_ line: Line) -> JSONText {
-        let event = history.events[line.index].jsonText
+        let event = events[line.index].jsonText
         guard case .object(var members) = event else { return event }
         members.append(("summary", .string(line.text.trimmingCharacters(in: .whitespaces))))
         return .object(members)

@@ -46,15 +46,29 @@ struct LogCommand: AsyncParsableCommand {
             try await LogFollow.follow(runID: runID, workspace: engine.workspace, json: json)
             return
         }
-        let history: RunHistory
-        do { history = try engine.history(runID) } catch {
+        if json {
+            let history: RunHistory
+            do { history = try engine.history(runID) } catch {
+                throw OperateExit.fail(error)
+            }
+            Terminal.print(RunStory(history: history).json().rendered(pretty: true))
+            return
+        }
+        // Told as it is read, a buffer of lines at a time: a long run's events are never all held.
+        var buffer = ""
+        do {
+            try RunStory.tell(runID: runID, engine: engine) { line in
+                buffer += line
+                buffer += "\n"
+                if buffer.utf8.count >= 1 << 16 {
+                    Terminal.write(buffer, to: .standardOutput)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            Terminal.write(buffer, to: .standardOutput)
             throw OperateExit.fail(error)
         }
-        let story = RunStory(history: history)
-        if json {
-            Terminal.print(story.json().rendered(pretty: true))
-        } else {
-            Terminal.write(story.text(), to: .standardOutput)
-        }
+        Terminal.write(buffer, to: .standardOutput)
     }
 }
