@@ -110,28 +110,26 @@ public struct LocalRunJournal: RunJournal {
     }
 
     public func read(run: String) throws(EngineError) -> JournalContents {
-        let folder = RunFolder(workspace: workspace, runID: run)
-        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
-            throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
-        }
-        let (events, ignored) = try JournalReader.read(folder.journal)
+        let (events, ignored) = try JournalReader.read(try journal(of: run))
         return JournalContents(events: events, ignoredLines: ignored)
     }
 
     public func state(of run: String) throws(EngineError) -> RunState {
-        let folder = RunFolder(workspace: workspace, runID: run)
-        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
-            throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
-        }
-        return try JournalReader.fold(folder.journal)
+        try JournalReader.fold(try journal(of: run))
     }
 
     public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
-        let folder = RunFolder(workspace: workspace, runID: run)
-        guard FileManager.default.fileExists(atPath: folder.journal.path) else {
+        _ = try JournalReader.forEach(try journal(of: run), body)
+    }
+
+    /// The run's journal file.
+    /// - Throws: `.unknownRun` when the run has none.
+    private func journal(of run: String) throws(EngineError) -> URL {
+        let journal = RunFolder(workspace: workspace, runID: run).journal
+        guard FileManager.default.fileExists(atPath: journal.path) else {
             throw EngineError(.unknownRun, .unknownRun(runID: run, workspace: workspace.path))
         }
-        _ = try JournalReader.forEach(folder.journal, body)
+        return journal
     }
 
     public func runIDs() -> [String] { RunFolder.runIDs(in: workspace) }
