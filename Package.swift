@@ -38,6 +38,8 @@ let package = Package(
         ),
         // The processor's CRC-32C instruction, for the journal's line checksums.
         .systemLibrary(name: "CBelayCRC"),
+        // The C library's spawn actions for a working directory and closing descriptors (GNU extensions).
+        .systemLibrary(name: "CBelaySpawn"),
         .target(name: "BelayGit", dependencies: ["CGit2", "BelaySupport"]),
         .target(name: "BelaySupport", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "BelayModel", dependencies: ["BelaySupport"]),
@@ -52,8 +54,7 @@ let package = Package(
         .target(
             name: "Belay",
             dependencies: [
-                "BelayGit", "BelayModel", "BelayPlaybook", "BelayGate", "BelaySupport", "CBelayCRC",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "BelayGit", "BelayModel", "BelayPlaybook", "BelayGate", "BelaySupport", "CBelayCRC", "CBelaySpawn",
             ]
         ),
         .target(

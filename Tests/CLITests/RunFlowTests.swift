@@ -146,6 +146,31 @@ import Testing
         #expect(fixture.traced == ["slow:run", "slow:compensate"])
     }
 
+    /// Belay itself ignores SIGPIPE, SIGINT and SIGTERM and holds its journal and repository open; a
+    /// step's process starts with none of that: default signals, only its three standard descriptors,
+    /// in the workspace, leading a process group of its own.
+    @Test func aStepStartsCleanInItsWorkspaceAndItsOwnProcessGroup() throws {
+        let probe = #"{ echo "pwd=$(pwd -P)"; echo "pid=$$"; echo "group=$(cut -d" " -f5 /proc/$$/stat)"; "#
+            + #"awk '/^Sig(Ign|Blk)/ { print $1 $2 }' /proc/self/status; "#
+            + #"echo "descriptors=$(ls /proc/self/fd | tr "\n" " ")"; } > "$TRACE.probe""#
+        let fixture = try RunFixture(playbook: playbookText(phase("one", steps: tracedStep("probe", run: probe))))
+        let result = try fixture.run()
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = try String(contentsOfFile: fixture.trace.path + ".probe", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let facts = Dictionary(lines.compactMap { line -> (String, String)? in
+            guard let split = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return nil }
+            return (String(line[..<split]), String(line[line.index(after: split)...]))
+        }, uniquingKeysWith: { first, _ in first })
+        #expect(facts["pwd"] == fixture.workspace.resolvingSymlinksInPath().path)
+        #expect(facts["group"] != nil && facts["group"] == facts["pid"], "\(lines)")
+        // Signals 1 to 31; the C library keeps two of its own real-time signals ignored.
+        #expect(facts["SigIgn"].flatMap { UInt64($0, radix: 16) }.map { $0 & 0x7fff_ffff } == 0, "\(lines)")
+        #expect(facts["SigBlk"] == "0000000000000000", "\(lines)")
+        // ls's own three, and the folder it lists.
+        #expect(facts["descriptors"] == "0 1 2 3 ", "\(lines)")
+    }
+
     @Test func aNonCriticalFailureIsAWarningAndTheRunGoesOn() throws {
         let fixture = try RunFixture(playbook: playbookText(
             phase("one", steps: tracedStep("optional", run: "exit 2", fields: ["critical: false"]), tracedStep("b"))))

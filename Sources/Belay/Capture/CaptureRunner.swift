@@ -1,6 +1,5 @@
 import BelaySupport
 import Foundation
-import Subprocess
 
 /// Runs a playbook's captures (docs/captures.md): each in the workspace, with the run's environment,
 /// its standard output masked like a step's and kept, its standard error kept apart for the error.
@@ -21,7 +20,7 @@ struct CaptureRunner: Sendable {
     let vars: [String: String]
     let shellPath: String?
     let shell: String
-    let environment: [Environment.Key: String]
+    let environment: [String: String]
     let workspace: URL
     let scratch: URL
     let masker: SecretMasker
@@ -99,7 +98,7 @@ extension CaptureRunner {
         self.init(
             captures: saga.captures, vars: saga.vars,
             shellPath: SagaExecution.resolve(shell: saga.shell, path: environment["PATH"]), shell: saga.shell,
-            environment: SagaExecution.keyed(environment), workspace: folder.workspace, scratch: folder.scratch,
+            environment: environment, workspace: folder.workspace, scratch: folder.scratch,
             masker: SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues),
             killGrace: options.killGrace)
     }

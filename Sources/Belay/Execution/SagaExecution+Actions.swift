@@ -1,7 +1,6 @@
 import BelayPlaybook
 import BelaySupport
 import Foundation
-import Subprocess
 import Synchronization
 
 /// Running one action of a step: an attempt journaled around a shell command or Swift code, its
@@ -105,9 +104,7 @@ extension SagaExecution {
         environment["BELAY_OUTPUT"] = outputFile
         if context.action != .run {
             let own = stepOutputs.isEmpty ? outputs(of: .init(phase: context.phase, step: context.step)) : stepOutputs
-            environment.merge(SagaExecution.keyed(Dictionary(
-                own.map { (StepOutputFile.environmentName($0.key), $0.value) }, uniquingKeysWith: { _, last in last }))
-            ) { _, new in new }
+            for (key, value) in own { environment[StepOutputFile.environmentName(key)] = value }
         }
         let result = await ShellRunner.run(ShellCommand(
             shell: shellPath, command: command, environment: environment,

@@ -1,7 +1,6 @@
 import BelayPlaybook
 import BelaySupport
 import Foundation
-import Subprocess
 import Synchronization
 
 /// Rollback points and the ways a run ends: the start point, each phase's point, the commit

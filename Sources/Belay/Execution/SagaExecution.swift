@@ -1,7 +1,6 @@
 import BelayPlaybook
 import BelaySupport
 import Foundation
-import Subprocess
 import Synchronization
 
 /// One run of a saga: drives phases and steps forward, journals every event before acting on it,
@@ -15,7 +14,7 @@ final class SagaExecution: Sendable {
     let journal: any JournalAppender
     let masker: SecretMasker
     /// Environment shared by every shell action of the run.
-    let baseEnvironment: [Environment.Key: String]
+    let baseEnvironment: [String: String]
     /// The shell's absolute path, or nil when it cannot be found.
     let shellPath: String?
     /// The folded state and the events waiting to be written with the next durable one.
@@ -51,9 +50,8 @@ final class SagaExecution: Sendable {
         self.journal = journal
         self.masker = SecretMasker(names: saga.secrets, environment: options.environment, values: saga.secretValues)
         self.books = Mutex(Books(state: initialState))
-        let environment = SagaExecution.environment(of: saga, folder: folder)
-        self.baseEnvironment = SagaExecution.keyed(environment)
-        self.shellPath = SagaExecution.resolve(shell: saga.shell, path: environment["PATH"])
+        self.baseEnvironment = SagaExecution.environment(of: saga, folder: folder)
+        self.shellPath = SagaExecution.resolve(shell: saga.shell, path: baseEnvironment["PATH"])
     }
 
     /// The environment every shell command of the run gets: Belay's own, the playbook's `env:`,
@@ -335,15 +333,6 @@ final class SagaExecution: Sendable {
     }
 
     // MARK: Helpers
-
-    /// Environment names as Subprocess keys (names it cannot represent are left out).
-    static func keyed(_ environment: [String: String]) -> [Environment.Key: String] {
-        var keyed: [Environment.Key: String] = [:]
-        for (name, value) in environment {
-            if let key = Environment.Key(rawValue: name) { keyed[key] = value }
-        }
-        return keyed
-    }
 
     static func resolve(shell: String, path: String?) -> String? {
         if shell.contains("/") { return FileManager.default.isExecutableFile(atPath: shell) ? shell : nil }

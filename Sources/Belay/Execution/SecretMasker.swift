@@ -28,6 +28,9 @@ public struct SecretMasker: Sendable, Hashable {
     public static func == (lhs: SecretMasker, rhs: SecretMasker) -> Bool { lhs.secrets == rhs.secrets }
     public func hash(into hasher: inout Hasher) { hasher.combine(secrets) }
 
+    /// Whether there is any secret to mask.
+    var masksAnything: Bool { automaton != nil }
+
     /// A stream that masks a step's output as it arrives; nil when there is nothing to mask.
     func stream() -> MaskingStream? { automaton.map { MaskingStream(automaton: $0, mask: Self.mask) } }
 

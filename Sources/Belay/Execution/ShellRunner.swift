@@ -1,13 +1,6 @@
 import BelaySupport
 import Foundation
-import Subprocess
 import Synchronization
-
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// One shell command to run for a step action.
 struct ShellCommand: Sendable {
@@ -15,7 +8,7 @@ struct ShellCommand: Sendable {
     var shell: String
     var command: String
     /// The whole environment of the process (nothing else is inherited).
-    var environment: [Environment.Key: String]
+    var environment: [String: String]
     var workingDirectory: String
     /// Absolute path of the attempt's log (stdout and stderr together).
     var logFile: String
@@ -51,8 +44,7 @@ struct ShellResult: Sendable {
 /// log that never holds an unmasked secret.
 enum ShellRunner {
     private enum Event: Sendable {
-        case finished(TerminationStatus)
-        case launchFailed(String)
+        case finished(ChildProcess.Termination)
         case timedOut
         case timerCancelled
     }
@@ -63,58 +55,47 @@ enum ShellRunner {
             return ShellResult(launchError: "cannot open the log \(command.logFile): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-
         guard let gate = SpawnGate() else {
             return ShellResult(launchError: "cannot create a pipe: \(String(cString: strerror(errno)))")
         }
-        var options = PlatformOptions()
-        options.processGroupID = 0  // its own group, so a timeout can kill every process it started
-        let configuration = Configuration(
-            executable: .path(FilePath(command.shell)),
-            arguments: Arguments(SpawnGate.arguments(shell: command.shell, command: command.command)),
-            environment: .custom(command.environment),
-            workingDirectory: FilePath(command.workingDirectory),
-            platformOptions: options
-        )
-        let processGroup = ProcessGroupBox()
+        // With secrets to mask, the output comes through a pipe and is masked on its way to the log;
+        // with none, the process writes straight into its log.
         let masker = command.masker
-        let input = FileDescriptorInput.fileDescriptor(FileDescriptor(rawValue: gate.readEnd), closeAfterSpawningProcess: true)
-        /// Journals the process group, then lets the process go on.
-        @Sendable func spawned(_ pid: pid_t) {
-            processGroup.set(pid)
-            command.interruption?.register(group: pid)
-            command.onSpawn?(pid)
-            gate.open()
+        let outputPipe = masker.masksAnything ? ChildProcess.pipe() : nil
+        if masker.masksAnything && outputPipe == nil {
+            gate.abandon()
+            return ShellResult(launchError: "cannot create a pipe: \(String(cString: strerror(errno)))")
         }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(
+                executable: command.shell,
+                arguments: [command.shell] + SpawnGate.arguments(shell: command.shell, command: command.command),
+                environment: command.environment, workingDirectory: command.workingDirectory,
+                input: gate.readEnd, output: outputPipe?.write ?? fd)
+        } catch {
+            gate.abandon()
+            if let outputPipe { close(outputPipe.read); close(outputPipe.write) }
+            return ShellResult(launchError: error.description)
+        }
+        gate.spawned()
+        if let outputPipe { close(outputPipe.write) }  // the child holds the only write end now
+        // Journals the process group, then lets the process go on.
+        command.interruption?.register(group: child.pid)
+        command.onSpawn?(child.pid)
+        gate.open()
+        defer { command.interruption?.unregister(group: child.pid) }
 
         return await withTaskGroup(of: Event.self) { group in
             group.addTask {
-                do {
-                    guard var stream = masker.stream() else {
-                        // Nothing to mask: the process writes straight into its log, no pipe to pump.
-                        let result = try await Subprocess.run(
-                            configuration, input: input,
-                            output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: false),
-                            error: .combinedWithOutput
-                        ) { execution in
-                            spawned(execution.processIdentifier.value)
-                        }
-                        return .finished(result.terminationStatus)
-                    }
-                    let result = try await Subprocess.run(
-                        configuration, input: input, output: .sequence, error: .combinedWithOutput
-                    ) { execution in
-                        spawned(execution.processIdentifier.value)
+                await ChildProcess.onOwnThread {
+                    if let outputPipe, var stream = masker.stream() {
                         // Masked as it arrives, in one pass, holding back only a possible secret's start.
-                        for try await buffer in execution.standardOutput {
-                            writeAll(buffer.withUnsafeBytes { stream.feed($0) }, to: fd)
-                        }
+                        pump(outputPipe.read, into: fd) { stream.feed($0) }
                         writeAll(stream.finish(), to: fd)
+                        close(outputPipe.read)
                     }
-                    return .finished(result.terminationStatus)
-                } catch {
-                    if processGroup.get() == 0 { gate.abandon() }
-                    return .launchFailed("cannot run \(command.shell): \(error)")
+                    return .finished(child.waitForExit())
                 }
             }
             if let timeout = command.timeout {
@@ -124,29 +105,37 @@ enum ShellRunner {
                 }
             }
             var result = ShellResult()
-            defer { command.interruption?.unregister(group: processGroup.get()) }
             while let event = await group.next() {
                 switch event {
-                case .finished(let status):
-                    switch status {
-                    case .exited(let code): result.exitCode = code
-                    case .signaled(let signal): result.signal = signal
-                    }
+                case .finished(.exited(let code)):
+                    result.exitCode = code
                     group.cancelAll()
-                case .launchFailed(let message):
-                    result.launchError = message
+                case .finished(.signaled(let signal)):
+                    result.signal = signal
                     group.cancelAll()
                 case .timedOut:
                     result.timedOut = true
                     let note = "\n[belay] timed out after \(DurationFormat.format(command.timeout ?? .zero)): "
                         + "sending SIGTERM to the process group\n"
-                    _ = note.withCString { write(fd, $0, strlen($0)) }
-                    await terminateGroup(processGroup.get(), grace: command.killGrace)
+                    writeAll(Array(note.utf8), to: fd)
+                    await terminateGroup(child.pid, grace: command.killGrace)
                 case .timerCancelled:
                     break
                 }
             }
             return result
+        }
+    }
+
+    /// Reads `input` to its end, writing what `transform` makes of each chunk to `output`.
+    private static func pump(_ input: Int32, into output: Int32, _ transform: (UnsafeRawBufferPointer) -> [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(input, buffer.baseAddress, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            writeAll(transform(UnsafeRawBufferPointer(rebasing: buffer[..<count])), to: output)
         }
     }
 
@@ -173,11 +162,4 @@ enum ShellRunner {
             offset += written
         }
     }
-}
-
-/// The process group of a running command, shared between the task that runs it and its timer.
-final class ProcessGroupBox: Sendable {
-    private let value = Mutex<pid_t>(0)
-    func set(_ pid: pid_t) { value.withLock { $0 = pid } }
-    func get() -> pid_t { value.withLock { $0 } }
 }

@@ -8,16 +8,13 @@ import Foundation
 /// written, so no step can run unrecorded; if Belay dies before, the read meets end-of-file and the
 /// step never runs.
 final class SpawnGate: Sendable {
-    /// The read end, handed to the process as its standard input (closed here after spawning).
+    /// The read end, handed to the process as its standard input (closed here once it is spawned).
     let readEnd: Int32
     private let writeEnd: Int32
 
     init?() {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { return nil }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        readEnd = ends[0]
-        writeEnd = ends[1]
+        guard let ends = ChildProcess.pipe() else { return nil }
+        (readEnd, writeEnd) = ends
     }
 
     /// Lets the process go on.
@@ -27,8 +24,14 @@ final class SpawnGate: Sendable {
         close(writeEnd)
     }
 
-    /// Closes the write end when the process was never told to go (a failed launch).
-    func abandon() { close(writeEnd) }
+    /// Closes Belay's copy of the read end: the spawned process holds its own.
+    func spawned() { close(readEnd) }
+
+    /// Closes both ends when no process was spawned.
+    func abandon() {
+        close(readEnd)
+        close(writeEnd)
+    }
 
     /// The arguments of `shell` that wait for the gate, then run `command` as `-euo pipefail -c`
     /// (`$0` is the shell, as for any `-c`). The gate shares the command's first line, so `$LINENO`
