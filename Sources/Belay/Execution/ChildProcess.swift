@@ -57,7 +57,7 @@ struct ChildProcess: Sendable {
         let argv = CStrings(arguments)
         let envp = CStrings(environment.compactMap { name, value in
             // A name the C environment cannot hold is left out, as a shell would.
-            name.isEmpty || name.contains("=") ? nil : "\(name)=\(value)"
+            name.isEmpty || name.utf8.contains(UInt8(ascii: "=")) ? nil : name + "=" + value
         })
         var pid: pid_t = 0
         let result = withExtendedLifetime((argv, envp)) {

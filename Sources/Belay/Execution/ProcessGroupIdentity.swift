@@ -46,14 +46,21 @@ public struct ProcessGroupIdentity: Sendable, Hashable {
     }
 
     /// Field 22 of `/proc/<pid>/stat`; nil when the process is gone or the system has no `/proc`.
+    /// Read once per step spawned, so with one `read` into a buffer on the stack.
     static func startTime(of pid: pid_t) -> Int64? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // After the name come field 3 (state) onwards: field 22 is the 20th.
-        guard fields.count > 19 else { return nil }
-        return Int64(fields[19])
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buffer -> Int64? in
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            guard count > 0 else { return nil }
+            let text = buffer[..<count]
+            // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
+            guard let close = text.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+            let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
+            // After the name come field 3 (state) onwards: field 22 is the 20th.
+            guard fields.count > 19 else { return nil }
+            return Int64(String(decoding: fields[19], as: UTF8.self))
+        }
     }
 }
