@@ -28,8 +28,9 @@ final class LiveProgress: Sendable {
     private struct Running {
         var label: String
         var started: ContinuousClock.Instant
-        /// The log being written, absolute.
-        var log: URL?
+        /// The log being written, relative to the workspace as journaled (a URL is made only when
+        /// the log is read: one per event cost more than the rest of the line's rendering).
+        var log: String?
         /// How far `--follow` has read the log, and the unfinished line read so far.
         var offset: UInt64 = 0
         var partial = ""
@@ -80,7 +81,7 @@ final class LiveProgress: Sendable {
         switch event.event {
         case .stepStarted, .attemptStarted, .compensationStarted:
             let label = event.event == .compensationStarted || event.action == .compensate ? "\(id) (compensate)" : id
-            let log = event.log.map { workspace.appendingPathComponent($0) }
+            let log = event.log
             state.withLock { state in
                 if var running = state.running[id] {
                     if let log, log != running.log { flush(&running, final: true); running.log = log; running.offset = 0 }
@@ -161,7 +162,9 @@ final class LiveProgress: Sendable {
     /// `--follow`: prints the lines written to the action's log since the last read (`final`: the
     /// unfinished last line too, the action being over).
     private func flush(_ running: inout Running, final: Bool) {
-        guard case .follow = mode, let log = running.log, let handle = try? FileHandle(forReadingFrom: log) else { return }
+        guard case .follow = mode, let log = running.log,
+            let handle = try? FileHandle(forReadingFrom: workspace.appendingPathComponent(log))
+        else { return }
         defer { try? handle.close() }
         try? handle.seek(toOffset: running.offset)
         let data = (try? handle.readToEnd()) ?? Data()
@@ -198,7 +201,9 @@ final class LiveProgress: Sendable {
             let elapsed = now - running.started
             let frame = spinner[Int(DurationFormat.milliseconds(elapsed) / 100) % spinner.count]
             var line = "  \(frame) \(running.label)  \(Self.elapsed(elapsed))"
-            if let last = running.log.flatMap(Self.lastLine) { line += "  │ " + last }
+            if let last = running.log.flatMap({ Self.lastLine(workspace.appendingPathComponent($0)) }) {
+                line += "  │ " + last
+            }
             text += output.paint(String(line.prefix(max(20, width - 1))), .dim) + "\n"
             state.drawn += 1
         }
