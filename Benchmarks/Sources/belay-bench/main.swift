@@ -2,7 +2,7 @@ import BelayGit
 import Foundation
 
 /// Internal benchmark driver (not shipped): `belay-bench checkpoint [--files N] [--changed N] [--rounds N]
-/// [--initial-only]`, and `belay-bench history` (History.swift).
+/// [--initial-only]`, `belay-bench history` (History.swift) and `belay-bench disk` (Disk.swift).
 ///
 /// Builds a workspace of small files and an identical copy, records a rollback point, then per round
 /// changes the same files in both and times `CheckpointStore.record` against
@@ -171,6 +171,8 @@ case "checkpoint":
     try await checkpointBenchmark(Options(Array(arguments.dropFirst())))
 case "history":
     try historyBenchmark(HistoryOptions(Array(arguments.dropFirst())))
+case "disk":
+    try diskBenchmark(Array(arguments.dropFirst()))
 default:
-    fail("usage: belay-bench checkpoint [--files N] [--changed N] [--rounds N] [--initial-only] | history [--steps N] [--runs N] [--belay PATH]")
+    fail("usage: belay-bench checkpoint [--files N] [--changed N] [--rounds N] [--initial-only] | history [--steps N] [--runs N] [--belay PATH] | disk --dir D [--count N]")
 }
