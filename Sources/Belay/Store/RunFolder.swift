@@ -4,10 +4,13 @@ import Foundation
 public struct RunFolder: Sendable, Hashable {
     public let workspace: URL
     public let runID: String
+    /// `.belay/runs/<run>`, made once: every step's paths start from it.
+    public let url: URL
 
     public init(workspace: URL, runID: String) {
         self.workspace = workspace
         self.runID = runID
+        self.url = RunFolder.runsDirectory(workspace).appending(path: runID, directoryHint: .isDirectory)
     }
 
     // Every path below says whether it is a folder: `appendingPathComponent` would ask the file
@@ -15,7 +18,6 @@ public struct RunFolder: Sendable, Hashable {
     public static func belayDirectory(_ workspace: URL) -> URL { workspace.appending(path: ".belay", directoryHint: .isDirectory) }
     public static func runsDirectory(_ workspace: URL) -> URL { belayDirectory(workspace).appending(path: "runs", directoryHint: .isDirectory) }
 
-    public var url: URL { RunFolder.runsDirectory(workspace).appending(path: runID, directoryHint: .isDirectory) }
     public var journal: URL { url.appending(path: "journal.jsonl", directoryHint: .notDirectory) }
     public var playbook: URL { url.appending(path: "playbook.yml", directoryHint: .notDirectory) }
     public var logs: URL { url.appending(path: "logs", directoryHint: .isDirectory) }
