@@ -104,8 +104,8 @@ if (cd "$(dirname "$0")/.." && swift build -c release ${BUILD_FLAGS:-} --product
   echo "$disk" | grep -v '^[A-Z_]*='
   value() { echo "$disk" | sed -n "s/^$1=//p"; }
   # Each step: one synced journal line and one log file; each point: two references moved.
-  floor=$(awk -v s="$TOTAL" -v p=$((PHASES + 1)) -v a="$(value DISK_APPEND_US)" -v c="$(value DISK_CREATE_US)" \
-    -v r="$(value DISK_REFERENCE_US)" -v l="$loop_ms" 'BEGIN { printf "%.0f", l + (s * (a + c) + p * 2 * r) / 1000 }')
+  floor=$(awk -v s="$TOTAL" -v p=$((PHASES + 1)) -v w="$(value DISK_STEP_US)" \
+    -v r="$(value DISK_REFERENCE_US)" -v l="$loop_ms" 'BEGIN { printf "%.0f", l + (s * w + p * 2 * r) / 1000 }')
   echo "disk floor:        the loop plus those writes, ${floor} ms: $(awk -v f="$floor" -v l="$loop_ms" 'BEGIN { printf "%.2f", f / l }')x the loop before Belay does any work"
 fi
 

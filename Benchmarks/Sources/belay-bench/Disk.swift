@@ -5,6 +5,8 @@ import Foundation
 /// rounds, in microseconds an operation):
 /// - a journal line: 300 bytes appended, then fdatasync;
 /// - an attempt's log: one empty file created;
+/// - a step: both, the log first, as a step does them (the sync then carries the new file's
+///   metadata too);
 /// - a folder created (a loose object's fan-out folder, a run's folders);
 /// - a reference moved: a lock file written, fsync'd, renamed over the reference, its folder fsync'd.
 /// A bash loop pays none of these, so they are the floor under Belay's cost beside it.
@@ -46,6 +48,13 @@ func diskBenchmark(_ arguments: [String]) throws {
     let create = best { folder, index in
         close(open(folder + "/log.\(index)", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600))
     }
+    let step = best { folder, index in
+        if index == 0 { journal = open(folder + "/journal", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+        close(open(folder + "/log.\(index)", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600))
+        _ = line.withUnsafeBytes { write(journal, $0.baseAddress, $0.count) }
+        fdatasync(journal)
+        if index == count - 1 { close(journal) }
+    }
     let folder = best { folder, index in mkdir(folder + "/d\(index)", 0o755) }
     let reference = best { folder, index in
         let lock = folder + "/ref.lock"
@@ -58,10 +67,11 @@ func diskBenchmark(_ arguments: [String]) throws {
         fsync(parent)
         close(parent)
     }
-    print(String(format: "disk: journal line %.0f µs, log file %.0f µs, folder %.0f µs, reference %.0f µs (best of 3 × %d)",
-                 append, create, folder, reference, count))
+    print(String(format: "disk: journal line %.0f µs, log file %.0f µs, both (a step) %.0f µs, folder %.0f µs, reference %.0f µs (best of 3 × %d)",
+                 append, create, step, folder, reference, count))
     print(String(format: "DISK_APPEND_US=%.0f", append))
     print(String(format: "DISK_CREATE_US=%.0f", create))
+    print(String(format: "DISK_STEP_US=%.0f", step))
     print(String(format: "DISK_FOLDER_US=%.0f", folder))
     print(String(format: "DISK_REFERENCE_US=%.0f", reference))
 }
