@@ -20,6 +20,10 @@ final class WorktreeScanner {
     private var seenCount = 0
     private var pending: [PendingEntry] = []
     private var scratch: [UInt8] = []
+    /// Where the blobs go as one pack rather than loose (a first snapshot), when set.
+    var batch: PackBatch?
+    /// There is no saved index to compare with: every file will be stored.
+    var isFirst: Bool { racyStamp == (0, 0) }
 
     private struct PendingEntry {
         let path: String
@@ -86,7 +90,7 @@ final class WorktreeScanner {
         for path in removed {
             try check(git_index_remove(index, path, 0), "dropping \(path) from the index")
         }
-        var changes = Changes(entries: removed.count + pending.count, firstIndex: racyStamp == (0, 0))
+        var changes = Changes(entries: removed.count + pending.count, firstIndex: isFirst)
         for entry in pending {
             try Self.addEntry(to: index, path: entry.path, info: entry.info, mode: entry.mode, id: entry.id)
             changes.bytes += Int64(entry.info.st_size)
@@ -207,7 +211,7 @@ final class WorktreeScanner {
                 if errno == ENOENT { return nil }
                 throw GitError.fromErrno(errno, operation: "reading symlink \(path)")
             }
-            return try scratch.withUnsafeBytes { try repository.writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
+            return try scratch.withUnsafeBytes { try writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
         }
         let fd = openat(dirFD, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
@@ -236,9 +240,9 @@ final class WorktreeScanner {
         if length > size {
             // Grew while we read: take it whole; the stat data recorded is older, so it is re-hashed next time.
             let data = try Self.readAll(fd: fd, prefix: Array(scratch[..<length]), path: path)
-            return try data.withUnsafeBytes { try repository.writeBlob($0, path: path) }
+            return try data.withUnsafeBytes { try writeBlob($0, path: path) }
         }
-        return try scratch.withUnsafeBytes { try repository.writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
+        return try scratch.withUnsafeBytes { try writeBlob(UnsafeRawBufferPointer(rebasing: $0[..<length]), path: path) }
     }
 
     private static func readAll(fd: Int32, prefix: [UInt8], path: String) throws -> [UInt8] {
@@ -255,11 +259,20 @@ final class WorktreeScanner {
         }
     }
 
-    /// Writes a large file to the object database in chunks, so memory stays bounded.
+    /// Writes a blob, noting it in the batch when there is one.
+    private func writeBlob(_ bytes: UnsafeRawBufferPointer, path: String) throws -> git_oid {
+        let id = try repository.writeBlob(bytes, path: path)
+        try batch?.stored(id, size: bytes.count)
+        return id
+    }
+
+    /// Writes a large file to the object database in chunks, so memory stays bounded (loose, in the
+    /// repository's own database, even while a batch gathers the other files in memory).
     private func streamContent(fd: Int32, size: Int, path: String) throws -> git_oid {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, repository.handle), "opening the object database")
-        defer { git_odb_free(odb) }
+        var owned: OpaquePointer?
+        if batch == nil { try check(git_repository_odb(&owned, repository.handle), "opening the object database") }
+        defer { if let owned { git_odb_free(owned) } }
+        let odb = batch?.disk ?? owned
         var stream: UnsafeMutablePointer<git_odb_stream>?
         try check(git_odb_open_wstream(&stream, odb, git_object_size_t(size), GIT_OBJECT_BLOB), "storing \(path)")
         defer { git_odb_stream_free(stream) }
@@ -309,9 +322,17 @@ extension Repository {
     /// was. Writing 20,000 entries costs more than hashing those files again at the next snapshot,
     /// which finds them changed from the saved index (or newer than it) and hashes them, never
     /// trusting an entry it did not save. Once they add up past `unsavedLimit`, the index is saved.
-    func snapshot(ignoreRules: String? = nil) throws -> ObjectID {
-        let changes = try WorktreeScanner(repository: self, ignoreRules: ignoreRules).scan()
+    ///
+    /// A first snapshot stores every file, so it writes them as packs (`PackBatch`), not as one loose
+    /// file each.
+    func snapshot(ignoreRules: String? = nil, batchLimit: (objects: Int, bytes: Int) = PackBatch.defaultLimit) throws -> ObjectID {
+        let scanner = try WorktreeScanner(repository: self, ignoreRules: ignoreRules)
+        let batch = scanner.isFirst ? try PackBatch(repository: self, limit: batchLimit) : nil
+        defer { batch?.close() }
+        scanner.batch = batch
+        let changes = try scanner.scan()
         let tree = try writeIndexTree()
+        try batch?.finish(tree: tree)
         if changes.firstIndex || changes.entries > Self.unsavedLimit.entries || changes.bytes > Self.unsavedLimit.bytes {
             try saveIndex()
         }

@@ -1,6 +1,10 @@
 #ifndef BELAY_CGIT2_SHIM_H
 #define BELAY_CGIT2_SHIM_H
 #include <git2.h>
+/* A first snapshot's objects are gathered in memory and written as one pack. */
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/repository.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call; these fixed-arity wrappers can be. */
 

@@ -251,3 +251,67 @@ import Testing
         #expect(try indexStamp(ws) != saved)
     }
 }
+
+/// A first snapshot stores every file: as packs, never as a loose file (and often a new folder) each.
+@Suite struct FirstSnapshotPackTests {
+    /// Loose object files, and packs, under `.belay/git/objects`.
+    private func objectFiles(_ ws: TestWorkspace) throws -> (loose: Int, packs: Int) {
+        let objects = ws.url.appendingPathComponent(".belay/git/objects")
+        var loose = 0
+        for folder in try FileManager.default.contentsOfDirectory(atPath: objects.path) where folder.count == 2 {
+            loose += try FileManager.default.contentsOfDirectory(atPath: objects.appendingPathComponent(folder).path).count
+        }
+        let packs = try FileManager.default.contentsOfDirectory(atPath: objects.appendingPathComponent("pack").path)
+            .filter { $0.hasSuffix(".pack") }.count
+        return (loose, packs)
+    }
+
+    private func workspace(files: Int) throws -> TestWorkspace {
+        let ws = try TestWorkspace()
+        for file in 0..<files { try ws.write("src/m\(file % 10)/f\(file).txt", "file \(file)\n") }
+        return ws
+    }
+
+    @Test func aFirstSnapshotIsOnePackAndLaterOnesStayLoose() async throws {
+        let ws = try workspace(files: 100)
+        let store = try CheckpointStore(workspace: ws.url)
+        let first = try await store.record(run: "r", event: "start", phase: "start", point: "start")
+        // 100 blobs and 11 trees in one pack; only the commit is loose.
+        #expect(try objectFiles(ws) == (loose: 1, packs: 1))
+        try ws.git(["--git-dir", ".belay/git", "fsck", "--full", "--strict"])
+        #expect(try ws.stateTree(first.tree.hex).count == 100)
+        #expect(try ws.git(["--git-dir", ".belay/git", "cat-file", "-p", "\(first.tree.hex):src/m7/f17.txt"]) == "file 17\n")
+
+        try ws.write("src/m1/f1.txt", "changed\n")
+        let second = try await store.record(run: "r", event: "phase_completed", phase: "a", point: "a")
+        // The first commit, then a blob, three trees (src/m1, src, the root) and a commit: loose, as
+        // small snapshots are.
+        #expect(try objectFiles(ws) == (loose: 6, packs: 1))
+        #expect(try await store.changes(from: first, to: second).map(\.path) == ["src/m1/f1.txt"])
+    }
+
+    @Test func aLargeFirstSnapshotIsWrittenAsSeveralBoundedPacks() throws {
+        let ws = try workspace(files: 100)
+        let repository = try Repository(workspace: ws.url)
+        let tree = try repository.snapshot(batchLimit: (objects: 30, bytes: 1 << 20))
+        // 30 + 30 + 30 blobs, then the last 10 with the 11 trees.
+        #expect(try objectFiles(ws) == (loose: 0, packs: 4))
+        try ws.git(["--git-dir", ".belay/git", "fsck", "--full", "--strict", "--no-dangling"])
+        let listed = try ws.stateTree(tree.hex)
+        #expect(listed.count == 100)
+        #expect(try ws.git(["--git-dir", ".belay/git", "cat-file", "-p", "\(tree.hex):src/m9/f99.txt"]) == "file 99\n")
+    }
+
+    @Test func aFileTooLargeToReadWholeIsStreamedLooseBesideThePack() throws {
+        let ws = try workspace(files: 20)
+        var big = Data(count: (32 << 20) + 1)
+        big[0] = 1
+        try ws.write("data/big.bin", big)
+        let repository = try Repository(workspace: ws.url)
+        let tree = try repository.snapshot()
+        #expect(try objectFiles(ws) == (loose: 1, packs: 1))
+        let size = try ws.git(["--git-dir", ".belay/git", "cat-file", "-s", "\(tree.hex):data/big.bin"])
+        #expect(size == "\((32 << 20) + 1)\n")
+        try ws.git(["--git-dir", ".belay/git", "fsck", "--full", "--strict", "--no-dangling"])
+    }
+}
