@@ -3,7 +3,7 @@ import Belay
 import BelaySupport
 import Foundation
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show where a run stands: its status, each phase and step, and its rollback points.",
@@ -34,10 +34,14 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let (engine, shared) = try workspace.openedForReading()
+        // The size check walks every file under `.belay`: it runs beside the fold, on another core.
+        let sizeCheck = Task.detached { [workspace = engine.workspace] in
+            shared == nil ? StateSize.overLimit(workspace: workspace) : nil
+        }
         let (runID, state) = try RunLookup.state(run: self.runID, engine: engine)
-        if shared == nil, let over = StateSize.overLimit(workspace: engine.workspace) {
+        if let over = await sizeCheck.value {
             Terminal.printError(
                 "belay: warning: \(engine.workspace.path)/.belay holds \(ByteText.format(over.bytes)), past its limit of "
                     + "\(ByteText.format(over.limit)) (BELAY_STATE_LIMIT); `belay gc --dry-run` says what old runs would free")
