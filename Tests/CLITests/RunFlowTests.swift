@@ -171,6 +171,30 @@ import Testing
         #expect(facts["descriptors"] == "0 1 2 3 ", "\(lines)")
     }
 
+    /// A fresh workspace's start point stores every file as one pack (not a loose object each), and a
+    /// rollback to it restores from that pack.
+    @Test func theStartPointOfAFreshWorkspaceIsOnePackThatARollbackRestores() throws {
+        let fixture = try RunFixture(playbook: playbookText(
+            phase("one", steps: tracedStep("a", run: "for i in $(seq 1 40); do echo changed > src/f$i.txt; done"))))
+        for file in 1...40 {
+            let folder = fixture.workspace.appendingPathComponent("src")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try "file \(file)\n".write(to: folder.appendingPathComponent("f\(file).txt"), atomically: false, encoding: .utf8)
+        }
+        #expect(try fixture.run().status == 0)
+        let packs = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.workspace.appendingPathComponent(".belay/git/objects/pack").path).filter { $0.hasSuffix(".pack") }
+        #expect(packs.count == 1)
+        let count = try fixture.git(["count-objects", "-v"])
+        #expect(count.contains("in-pack: 44"), "\(count)")  // 40 files, app.txt, the playbook, 2 trees
+        _ = try fixture.git(["fsck", "--full", "--strict", "--no-dangling"])
+
+        let rollback = try fixture.belay(["rollback", "r1", "--to", "start", "--workspace", fixture.workspace.path])
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(fixture.read("src/f17.txt") == "file 17\n")
+        #expect(fixture.read("app.txt") == "original\n")
+    }
+
     @Test func aNonCriticalFailureIsAWarningAndTheRunGoesOn() throws {
         let fixture = try RunFixture(playbook: playbookText(
             phase("one", steps: tracedStep("optional", run: "exit 2", fields: ["critical: false"]), tracedStep("b"))))
