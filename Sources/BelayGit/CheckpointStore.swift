@@ -37,11 +37,20 @@ public actor CheckpointStore {
         let message = Checkpoint.message(run: run, event: event, phase: phase, summary: summary, details: details)
         let commit = try repository.createCommit(tree: tree, parent: parent, message: message)
         try repository.compareAndSwapReference(
-            reference, to: commit, expected: parent, logMessage: "belay: \(event) \(phase)")
+            reference, to: commit, expected: parent, logMessage: "belay: \(event) \(phase)", sync: false)
+        var moved = [reference]
         if let point {
-            try repository.forceReference(
-                Self.pointReference(run: run, point: point), to: commit, logMessage: "belay: point \(point)")
+            let name = Self.pointReference(run: run, point: point)
+            do {
+                try repository.forceReference(name, to: commit, logMessage: "belay: point \(point)", sync: false)
+            } catch {
+                repository.syncReferences(moved)
+                throw error
+            }
+            moved.append(name)
         }
+        // Both on disk before the journal names the point.
+        repository.syncReferences(moved)
         return Checkpoint(try repository.commit(commit))
     }
 

@@ -21,7 +21,10 @@ extension Repository {
 
     /// Points `name` at `id` only if it still points at `expected` (nil: only if it does not exist yet).
     /// A concurrent change is reported as a `.conflict` error, never silently overwritten.
-    func compareAndSwapReference(_ name: String, to id: ObjectID, expected: ObjectID?, logMessage: String) throws {
+    /// `sync` false leaves the flush to a later `syncReferences` that names it.
+    func compareAndSwapReference(
+        _ name: String, to id: ObjectID, expected: ObjectID?, logMessage: String, sync: Bool = true
+    ) throws {
         var newOID = id.oid
         var reference: OpaquePointer?
         let result: Int32
@@ -42,16 +45,16 @@ extension Repository {
             throw error
         }
         git_reference_free(reference)
-        syncReference(name)
+        if sync { syncReferences([name]) }
     }
 
     /// Points `name` at `id` whatever it pointed at before.
-    func forceReference(_ name: String, to id: ObjectID, logMessage: String) throws {
+    func forceReference(_ name: String, to id: ObjectID, logMessage: String, sync: Bool = true) throws {
         var oid = id.oid
         var reference: OpaquePointer?
         try check(git_reference_create(&reference, handle, name, &oid, 1, logMessage), "updating \(name)")
         git_reference_free(reference)
-        syncReference(name)
+        if sync { syncReferences([name]) }
     }
 
     /// References whose names start with `prefix`, with the object each points at, sorted by name.
@@ -74,16 +77,26 @@ extension Repository {
         return result.sorted { $0.name < $1.name }
     }
 
-    /// Flushes a just-written loose reference and its directory to disk. Cheap (one small file), and it
-    /// keeps a ref update from vanishing in a power loss after the journal said it happened.
-    private func syncReference(_ name: String) {
-        let path = gitDirectory + "/" + name
-        for target in [path, String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])] {
-            let fd = open(target, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 {
-                _ = fsync(fd)
-                close(fd)
-            }
+    /// Flushes just-written loose references and their folders to disk: cheap (small files), and it
+    /// keeps a ref update from vanishing in a power loss after the journal said it happened. Written
+    /// first and flushed together, the references of one rollback point cost the file system one
+    /// commit of its journal, not one each.
+    func syncReferences(_ names: [String]) {
+        var folders: [String] = []
+        for name in names {
+            let path = gitDirectory + "/" + name
+            Self.flush(path)
+            let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        folders.forEach(Self.flush)
+    }
+
+    private static func flush(_ path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
         }
     }
 }
