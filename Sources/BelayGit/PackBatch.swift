@@ -36,16 +36,19 @@ final class PackBatch {
         guard let disk else { throw GitError(.libgit2, operation: "opening the object database", reason: "no handle") }
         var memory: OpaquePointer?
         var mempack: UnsafeMutablePointer<git_odb_backend>?
+        var owned = false
         do {
             try check(git_odb_new(&memory), "preparing to pack the snapshot")
             try check(git_mempack_new(&mempack), "preparing to pack the snapshot")
             // The database owns the backend from here on, and frees it with itself.
             try check(git_odb_add_backend(memory, mempack, 1000), "preparing to pack the snapshot")
+            owned = true
             try check(
                 git_odb_add_disk_alternate(memory, repository.gitDirectory + "/objects"), "preparing to pack the snapshot")
             try check(git_repository_set_odb(repository.handle, memory), "preparing to pack the snapshot")
         } catch {
-            if memory != nil { git_odb_free(memory) } else if let mempack { mempack.pointee.free?(mempack) }
+            if !owned, let mempack { mempack.pointee.free?(mempack) }
+            if memory != nil { git_odb_free(memory) }
             git_odb_free(disk)
             throw error
         }
