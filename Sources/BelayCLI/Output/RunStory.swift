@@ -23,22 +23,57 @@ struct RunStory {
     }
 
     /// The story of a run written out as it is told, one event at a time: memory does not grow
-    /// with the journal. The journal is read twice, for the header's state, then for the story;
-    /// the footer tells the state after the last event told.
-    static func tell(runID: String, engine: Engine, write: (String) -> Void) throws(EngineError) {
-        let header = RunStory(runID: runID, workspace: engine.workspace, state: try engine.state(of: runID), events: [])
-        write(header.header())
+    /// with the journal. The header tells the state after the last event, so the story is held
+    /// while the journal is read, then written after the header; a story longer than `heldLimit`
+    /// bytes is dropped instead and told by reading the journal a second time.
+    static func tell(
+        runID: String, engine: Engine, heldLimit: Int = RunStory.heldLimit, write: (String) -> Void
+    ) throws(EngineError) {
+        try tell(runID: runID, workspace: engine.workspace, from: EngineEvents(engine: engine, runID: runID),
+                 heldLimit: heldLimit, write: write)
+    }
+
+    /// How much of a story `tell` holds to read the journal once (a 10,000-step run's is about 1.5 MB).
+    static let heldLimit = 8 << 20
+
+    /// `tell`, from any source of the run's events.
+    static func tell(
+        runID: String, workspace: URL, from source: some RunEventSource, heldLimit: Int, write: (String) -> Void
+    ) throws(EngineError) {
+        let teller = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
         var state = RunState()
         var lastExit: [RunState.StepKey: Int32] = [:]
         var day: Substring?
-        try engine.forEachEvent(of: runID) { event in
+        var held: [String]? = []
+        var heldBytes = 0
+        try source.forEachEvent { event in
             state.apply(event)
-            if let line = header.line(event, at: 0, after: state, lastExit: &lastExit) {
-                for text in header.timeline([line], day: &day) { write(text) }
+            guard held != nil, let line = teller.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
+            for text in teller.timeline([line], day: &day) {
+                heldBytes += text.utf8.count + 1
+                guard heldBytes <= heldLimit else {
+                    held = nil
+                    return
+                }
+                held?.append(text)
             }
         }
-        let footer = RunStory(runID: runID, workspace: engine.workspace, state: state, events: [])
-        for text in footer.footer() { write(text) }
+        let told = RunStory(runID: runID, workspace: workspace, state: state, events: [])
+        write(told.header())
+        if let held {
+            held.forEach(write)
+        } else {
+            var again = RunState()
+            lastExit = [:]
+            day = nil
+            try source.forEachEvent { event in
+                again.apply(event)
+                if let line = teller.line(event, at: 0, after: again, lastExit: &lastExit) {
+                    for text in teller.timeline([line], day: &day) { write(text) }
+                }
+            }
+        }
+        for text in told.footer() { write(text) }
     }
 
     /// One event's line. It names its event by position in `events` rather than holding a
@@ -236,4 +271,19 @@ struct RunStory {
     }
 
     private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
+}
+
+/// Where `RunStory.tell` reads a run's events, in order.
+protocol RunEventSource {
+    func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError)
+}
+
+/// A run's journal, read through the engine one event at a time.
+struct EngineEvents: RunEventSource {
+    let engine: Engine
+    let runID: String
+
+    func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+        try engine.forEachEvent(of: runID, body)
+    }
 }
