@@ -40,40 +40,41 @@ struct RunStory {
     static func tell(
         runID: String, workspace: URL, from source: some RunEventSource, heldLimit: Int, write: (String) -> Void
     ) throws(EngineError) {
-        let teller = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
-        var state = RunState()
-        var lastExit: [RunState.StepKey: Int32] = [:]
-        var day: Substring?
+        let story = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
+        var teller = Teller(story: story)
         var held: [String]? = []
         var heldBytes = 0
         try source.forEachEvent { event in
-            state.apply(event)
-            guard held != nil, let line = teller.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
-            for text in teller.timeline([line], day: &day) {
+            // Past the limit only the state is needed from this read: the story is told again.
+            guard held != nil else { return teller.state.apply(event) }
+            teller.tell(event) { text in
                 heldBytes += text.utf8.count + 1
-                guard heldBytes <= heldLimit else {
-                    held = nil
-                    return
-                }
-                held?.append(text)
+                if heldBytes > heldLimit { held = nil } else { held?.append(text) }
             }
         }
-        let told = RunStory(runID: runID, workspace: workspace, state: state, events: [])
+        let told = RunStory(runID: runID, workspace: workspace, state: teller.state, events: [])
         write(told.header())
         if let held {
             held.forEach(write)
         } else {
-            var again = RunState()
-            lastExit = [:]
-            day = nil
-            try source.forEachEvent { event in
-                again.apply(event)
-                if let line = teller.line(event, at: 0, after: again, lastExit: &lastExit) {
-                    for text in teller.timeline([line], day: &day) { write(text) }
-                }
-            }
+            var again = Teller(story: story)
+            try source.forEachEvent { event in again.tell(event, write) }
         }
         for text in told.footer() { write(text) }
+    }
+
+    /// Folds a run's events one at a time and tells each one's lines (with day headings).
+    private struct Teller {
+        let story: RunStory
+        var state = RunState()
+        var lastExit: [RunState.StepKey: Int32] = [:]
+        var day: Substring?
+
+        mutating func tell(_ event: borrowing JournalEvent, _ write: (String) -> Void) {
+            state.apply(event)
+            guard let line = story.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
+            for text in story.timeline([line], day: &day) { write(text) }
+        }
     }
 
     /// One event's line. It names its event by position in `events` rather than holding a
