@@ -61,8 +61,6 @@ final class WorktreeScanner {
         var entries = 0
         /// The bytes of the files hashed.
         var bytes: Int64 = 0
-        /// There was no index file to compare with.
-        var firstIndex = false
     }
 
     /// Walks the worktree and updates the in-memory index.
@@ -90,7 +88,7 @@ final class WorktreeScanner {
         for path in removed {
             try check(git_index_remove(index, path, 0), "dropping \(path) from the index")
         }
-        var changes = Changes(entries: removed.count + pending.count, firstIndex: isFirst)
+        var changes = Changes(entries: removed.count + pending.count)
         for entry in pending {
             try Self.addEntry(to: index, path: entry.path, info: entry.info, mode: entry.mode, id: entry.id)
             changes.bytes += Int64(entry.info.st_size)
@@ -333,7 +331,7 @@ extension Repository {
         let changes = try scanner.scan()
         let tree = try writeIndexTree()
         try batch?.finish(tree: tree)
-        if changes.firstIndex || changes.entries > Self.unsavedLimit.entries || changes.bytes > Self.unsavedLimit.bytes {
+        if scanner.isFirst || changes.entries > Self.unsavedLimit.entries || changes.bytes > Self.unsavedLimit.bytes {
             try saveIndex()
         }
         return tree
