@@ -44,28 +44,61 @@ enum StatusText {
             lines.append(output.paint("  lock \(shown(release.lock)) released by hand by \(shown(release.by)) at \(release.time): ", .yellow)
                 + shown(release.note))
         }
+        var text = Array(lines.joined(separator: "\n").utf8)
+        text.append(0x0A)
+        phasesAndSteps(state, output: output, into: &text)
+        lines = []
+        if !state.pointOrder.isEmpty { lines.append("  points: \(state.pointOrder.joined(separator: ", "))") }
+        lines += CaptureLines.status(state.captures).map { "  " + $0 }
+        for line in lines {
+            text += line.utf8
+            text.append(0x0A)
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// A line per phase and per step, written as bytes into one buffer: a run of 10,000 steps
+    /// has as many lines, and a string built and joined per line cost more than its fold.
+    private static func phasesAndSteps(_ state: RunState, output: TerminalOutput, into text: inout [UInt8]) {
+        let succeeded = output.paint("✓", .green), warned = output.paint("⚠", .yellow), failed = output.paint("✗", .red)
+        let compensated = output.paint("↺", .green), compensationFailed = output.paint("‼", .red)
         for phase in state.phases {
-            let point = phase.checkpoint.map { "  point \($0.prefix(10))" } ?? ""
-            lines.append("  ▸ \(phase.id)  \(phase.status.rawValue)\(point)")
+            text += "  ▸ ".utf8
+            text += phase.id.utf8
+            text += "  ".utf8
+            text += phase.status.rawValue.utf8
+            if let point = phase.checkpoint {
+                text += "  point ".utf8
+                text += point.utf8.prefix(10)
+            }
+            text.append(0x0A)
             for step in phase.steps {
                 let mark: String =
                     switch step.status {
-                    case .succeeded: output.paint("✓", .green)
-                    case .failed: step.warning ? output.paint("⚠", .yellow) : output.paint("✗", .red)
-                    case .compensated: output.paint("↺", .green)
-                    case .compensationFailed: output.paint("‼", .red)
+                    case .succeeded: succeeded
+                    case .failed: step.warning ? warned : failed
+                    case .compensated: compensated
+                    case .compensationFailed: compensationFailed
                     case .running: "…"
                     case .pending, .skipped: "·"
                     }
-                var detail = step.status.rawValue
-                if step.attempts > 1 { detail += ", \(step.attempts) attempts" }
-                if let ms = step.durationMs { detail += ", \(DurationFormat.format(milliseconds: ms))" }
-                if let error = step.error { detail += " — \(shown(error))" }
-                lines.append("      \(mark) \(step.id)  \(detail)")
+                text += "      ".utf8
+                text += mark.utf8
+                text.append(0x20)
+                text += step.id.utf8
+                text += "  ".utf8
+                text += step.status.rawValue.utf8
+                if step.attempts > 1 { text += ", \(step.attempts) attempts".utf8 }
+                if let ms = step.durationMs {
+                    text += ", ".utf8
+                    text += DurationFormat.format(milliseconds: ms).utf8
+                }
+                if let error = step.error {
+                    text += " — ".utf8
+                    text += shown(error).utf8
+                }
+                text.append(0x0A)
             }
         }
-        if !state.pointOrder.isEmpty { lines.append("  points: \(state.pointOrder.joined(separator: ", "))") }
-        lines += CaptureLines.status(state.captures).map { "  " + $0 }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

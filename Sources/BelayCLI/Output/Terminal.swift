@@ -15,7 +15,15 @@ enum Terminal {
 
     /// Colour is for a person at a terminal: never in a pipe or file, never when `NO_COLOR` is set
     /// (https://no-color.org).
+    /// Asked once per stream: a report of 10,000 steps paints each of its marks.
     static func usesColor(_ stream: Stream) -> Bool {
+        stream == .standardOutput ? colorOnStandardOutput : colorOnStandardError
+    }
+
+    private static let colorOnStandardOutput = colorWanted(on: .standardOutput)
+    private static let colorOnStandardError = colorWanted(on: .standardError)
+
+    private static func colorWanted(on stream: Stream) -> Bool {
         if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
         return isatty(stream.descriptor) == 1
     }
