@@ -97,10 +97,25 @@ public struct RunState: Sendable, Hashable {
         return Int64((updatedAt.timeIntervalSince(startedAt) * 1000).rounded())
     }
 
-    public func phase(_ id: String) -> PhaseState? { phases.first { $0.id == id } }
+    public func phase(_ id: String) -> PhaseState? { position(ofPhase: id).map { phases[$0] } }
 
+    /// Asked first of the fold's index (the step it changed last, then the steps it remembers),
+    /// checked, else searched: a story asks about the step each event just changed, and a search
+    /// per question made a long run's story quadratic.
     public func step(_ key: StepKey) -> StepState? {
-        phase(key.phase)?.steps.first { $0.id == key.step }
+        guard let phase = position(ofPhase: key.phase) else { return nil }
+        let steps = phases[phase].steps
+        func holds(_ position: Int) -> Bool { steps.indices.contains(position) && steps[position].id == key.step }
+        if let last = index.lastStep, last.phase == phase, holds(last.position) { return steps[last.position] }
+        if let cached = index.steps[key], holds(cached) { return steps[cached] }
+        return steps.first { $0.id == key.step }
+    }
+
+    private func position(ofPhase id: String) -> Int? {
+        func holds(_ position: Int) -> Bool { phases.indices.contains(position) && phases[position].id == id }
+        if let last = index.lastPhase, holds(last) { return last }
+        if let cached = index.phases[id], holds(cached) { return cached }
+        return phases.firstIndex { $0.id == id }
     }
 
     /// Started steps whose compensation is still owed, newest first: the unwind to perform.

@@ -73,7 +73,7 @@ struct RunStory {
         mutating func tell(_ event: borrowing JournalEvent, _ write: (String) -> Void) {
             state.apply(event)
             guard let line = story.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
-            for text in story.timeline([line], day: &day) { write(text) }
+            story.timeline(line, day: &day, write)
         }
     }
 
@@ -103,16 +103,18 @@ struct RunStory {
     ) -> Line? {
         let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
         if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
-        guard let text = describe(event, key: key, after: state, lastExit: key.flatMap { lastExit[$0] }) else { return nil }
+        // Only a success tells its exit code; taken out then, the map holds the steps under way.
+        let exit = event.event == .stepSucceeded ? key.flatMap { lastExit.removeValue(forKey: $0) } : nil
+        guard let text = describe(event, key: key, after: state, lastExit: exit) else { return nil }
         return Line(index: index, seq: event.seq, time: event.time, text: text)
     }
 
     private func describe(
         _ event: JournalEvent, key: RunState.StepKey?, after: RunState, lastExit: Int32?
     ) -> String? {
-        let step = key?.description ?? ""
-        let ms = { (value: Int64?) in value.map { " in " + DurationFormat.format(milliseconds: $0) } ?? "" }
-        let logNote = event.log.map { " (log: \($0))" } ?? ""
+        var step: String { key?.description ?? "" }
+        func ms(_ value: Int64?) -> String { value.map { " in " + DurationFormat.format(milliseconds: $0) } ?? "" }
+        var logNote: String { event.log.map { " (log: \($0))" } ?? "" }
         switch event.event {
         case .runStarted:
             let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
@@ -237,18 +239,27 @@ struct RunStory {
     /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed).
     func timeline(_ lines: [Line], day: inout Substring?) -> [String] {
         var out: [String] = []
-        for line in lines {
-            let time = line.time
-            let thisDay = time.prefix(10)
-            if thisDay != day {
-                out.append("")
-                out.append("\(thisDay) (UTC)")
-                day = thisDay
-            }
-            let clock = time.count >= 23 ? String(time.dropFirst(11).prefix(12)) : time
-            out.append("  \(clock)  \(line.text)")
-        }
+        for line in lines { timeline(line, day: &day) { out.append($0) } }
         return out
+    }
+
+    /// One line with its time of day, after a heading when its day is not `day`. Journal times
+    /// are ASCII (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by characters.
+    func timeline(_ line: Line, day: inout Substring?, _ write: (String) -> Void) {
+        let time = line.time.utf8
+        let thisDay = Substring(time.prefix(10))
+        if thisDay != day {
+            write("")
+            write(thisDay + " (UTC)")
+            day = thisDay
+        }
+        let clock = time.count >= 23 ? Substring(time.dropFirst(11).prefix(12)) : Substring(line.time)
+        var text = "  "
+        text.reserveCapacity(clock.utf8.count + line.text.utf8.count + 4)
+        text += clock
+        text += "  "
+        text += line.text
+        write(text)
     }
 
     /// Where the run stands and what to do next.
