@@ -58,6 +58,25 @@ private func event(_ kind: JournalEvent.Kind, _ phase: String? = nil, _ step: St
         #expect(state.durationMs == 7000)
     }
 
+    /// `step` and `phase` answer from the fold's index (the step changed last, the remembered
+    /// ones) or by searching; whichever way, each key finds its own step.
+    @Test func lookupsFindEachStepWhicheverWayTheyAsk() {
+        var state = RunState.fold([
+            started(), event(.stepStarted, "a", "one", seq: 2), event(.stepSucceeded, "a", "one", seq: 3),
+            event(.stepStarted, "b", "three", seq: 4), event(.stepFailed, "b", "three", seq: 5),
+        ])
+        #expect(state.step(.init(phase: "b", step: "three"))?.status == .failed)  // the step changed last
+        #expect(state.step(.init(phase: "a", step: "one"))?.status == .succeeded)  // another phase
+        #expect(state.step(.init(phase: "a", step: "two"))?.status == .pending)  // never touched: searched
+        #expect(state.step(.init(phase: "a", step: "three")) == nil)
+        #expect(state.step(.init(phase: "c", step: "one")) == nil)
+        #expect(state.phase("b")?.steps.map(\.id) == ["three"])
+        #expect(state.phase("c") == nil)
+        state.apply(event(.stepStarted, "a", "two", seq: 6))
+        #expect(state.step(.init(phase: "a", step: "two"))?.status == .running)
+        #expect(state.step(.init(phase: "b", step: "three"))?.status == .failed)
+    }
+
     @Test func pendingCompensationsAreNewestFirstAndShrinkAsTheyComplete() {
         var failed = event(.stepFailed, "a", "two", seq: 5)
         failed.error = "exit code 1"
