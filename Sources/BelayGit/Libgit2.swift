@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 /// libgit2's process-wide state. Every entry point that touches libgit2 calls `Libgit2.ensureInitialized()`
 /// first; initialisation is reference-counted by libgit2 and never undone, since Belay uses it for the
@@ -19,6 +20,13 @@ public enum Libgit2 {
 
     public static func ensureInitialized() {
         _ = initialized
+    }
+
+    /// Starts libgit2 on a thread of its own, for a command that has other work to do before it
+    /// needs it: the start loads the system's certificates (about 8 ms), which then overlaps that
+    /// work instead of following it. The first use still waits for the start to finish.
+    public static func startInBackground() {
+        Thread.detachNewThread { ensureInitialized() }
     }
 
     /// The linked libgit2 version, e.g. "1.5.1".

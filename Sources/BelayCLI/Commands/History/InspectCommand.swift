@@ -38,6 +38,7 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try workspace.reader()
         _ = try RunLookup.runID(run: runID, engine: engine)
+        Libgit2.startInBackground()  // the phase's files come from `.belay/git`, after the fold
         // The folded state is enough: a long run's events are never held.
         let state: RunState
         do { state = try engine.state(of: runID) } catch {

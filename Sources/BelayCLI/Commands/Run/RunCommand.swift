@@ -1,5 +1,6 @@
 import ArgumentParser
 import Belay
+import BelayGit
 import BelayPlaybook
 import BelaySupport
 import Foundation
@@ -85,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var watch: WatchOptions
 
     func run() async throws {
+        Libgit2.startInBackground()  // the run's first rollback point comes after the playbook is read
         let (source, model) = try input.load()
         try input.requireSecrets(of: model)
         let workspaceURL = try input.workspace(of: model, override: workspace)
