@@ -91,10 +91,16 @@ final class Repository {
         var config: OpaquePointer?
         try check(git_repository_config(&config, repo), "reading the config of \(gitDirectory)")
         defer { git_config_free(config) }
+        // Set under the config's lock and written once when it is released: each setting on its
+        // own rewrites the file through a lock file.
+        var settings: OpaquePointer?
+        try check(git_config_lock(&settings, config), "locking the config of \(gitDirectory)")
+        defer { git_transaction_free(settings) }
         try check(git_config_set_bool(config, "core.bare", 0), "configuring \(gitDirectory)")
         try check(git_config_set_string(config, "core.worktree", "../.."), "configuring \(gitDirectory)")
         try check(git_config_set_bool(config, "core.logallrefupdates", 0), "configuring \(gitDirectory)")
         try check(git_config_set_int32(config, "gc.auto", 0), "configuring \(gitDirectory)")
+        try check(git_transaction_commit(settings), "writing the config of \(gitDirectory)")
         // Keep the state out of a surrounding user repository's `git status`.
         let ignoreFile = workspace + "/.belay/.gitignore"
         if access(ignoreFile, F_OK) != 0 {
