@@ -22,11 +22,15 @@ public enum Libgit2 {
         _ = initialized
     }
 
-    /// Starts libgit2 on a thread of its own, for a command that has other work to do before it
-    /// needs it: the start loads the system's certificates (about 8 ms), which then overlaps that
-    /// work instead of following it. The first use still waits for the start to finish.
-    public static func startInBackground() {
+    /// Runs `body` while libgit2 starts on a thread of its own, for a command that has other work
+    /// to do before it needs it: the start loads the system's certificates (about 8 ms), which then
+    /// overlaps that work instead of following it. The first use waits for the start to finish, and
+    /// so does the end of `body`, thrown or returned: a process that exits early (a bad playbook)
+    /// must not exit while libgit2 is still starting the libraries it loads.
+    public static func starting<T>(whileRunning body: () async throws -> T) async rethrows -> T {
         Thread.detachNewThread { ensureInitialized() }
+        defer { ensureInitialized() }
+        return try await body()
     }
 
     /// The linked libgit2 version, e.g. "1.5.1".

@@ -36,9 +36,13 @@ struct InspectCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        // The phase's files come from `.belay/git`, after the fold: libgit2 starts meanwhile.
+        try await Libgit2.starting { try await inspect() }
+    }
+
+    private func inspect() async throws {
         let engine = try workspace.reader()
         _ = try RunLookup.runID(run: runID, engine: engine)
-        Libgit2.startInBackground()  // the phase's files come from `.belay/git`, after the fold
         // The folded state is enough: a long run's events are never held.
         let state: RunState
         do { state = try engine.state(of: runID) } catch {

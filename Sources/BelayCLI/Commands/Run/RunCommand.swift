@@ -86,7 +86,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var watch: WatchOptions
 
     func run() async throws {
-        Libgit2.startInBackground()  // the run's first rollback point comes after the playbook is read
+        // The run's first rollback point comes after the playbook is read: libgit2 starts meanwhile.
+        try await Libgit2.starting { try await runPlaybook() }
+    }
+
+    private func runPlaybook() async throws {
         let (source, model) = try input.load()
         try input.requireSecrets(of: model)
         let workspaceURL = try input.workspace(of: model, override: workspace)
