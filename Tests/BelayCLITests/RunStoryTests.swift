@@ -18,11 +18,15 @@ import Testing
     }
 
     private func told(_ journal: Journal, heldLimit: Int) throws -> [String] {
-        var lines: [String] = []
+        var text = ""
         try RunStory.tell(
             runID: "r1", workspace: URL(fileURLWithPath: "/srv/site"), from: journal, heldLimit: heldLimit
-        ) { lines.append($0) }
-        return lines
+        ) { chunk in
+            #expect(chunk.isEmpty || chunk.hasSuffix("\n"), "a chunk of whole lines: \(chunk)")
+            text += chunk
+        }
+        #expect(text.hasSuffix("\n"))
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     @Test func aStoryThatFitsIsToldFromOneReadAndALongerOneFromTwoTheSame() throws {

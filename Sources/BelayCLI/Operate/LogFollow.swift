@@ -19,8 +19,9 @@ enum LogFollow {
             if json {
                 for line in fresh { Terminal.print(story.json(line).rendered()) }
             } else {
-                let lines = (first ? [story.header()] : []) + story.timeline(fresh, day: &day) + (alive ? [] : story.footer())
-                if !lines.isEmpty { Terminal.print(lines.joined(separator: "\n")) }
+                let ending = alive ? "" : story.footer().map { $0 + "\n" }.joined()
+                let text = (first ? story.header() + "\n" : "") + story.timeline(fresh, day: &day) + ending
+                if !text.isEmpty { Terminal.write(text, to: .standardOutput) }
             }
             first = false
             if !alive { return }

@@ -25,7 +25,8 @@ struct RunStory {
     /// The story of a run written out as it is told, one event at a time: memory does not grow
     /// with the journal. The header tells the state after the last event, so the story is held
     /// while the journal is read, then written after the header; a story longer than `heldLimit`
-    /// bytes is dropped instead and told by reading the journal a second time.
+    /// bytes is dropped instead and told by reading the journal a second time. `write` is handed
+    /// whole lines, each ending with a newline, many at a time.
     static func tell(
         runID: String, engine: Engine, heldLimit: Int = RunStory.heldLimit, write: (String) -> Void
     ) throws(EngineError) {
@@ -42,25 +43,30 @@ struct RunStory {
     ) throws(EngineError) {
         let story = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
         var teller = Teller(story: story)
-        var held: [String]? = []
-        var heldBytes = 0
+        var held: [UInt8]? = []
         try source.forEachEvent { event in
             // Past the limit only the state is needed from this read: the story is told again.
             guard held != nil else { return teller.state.apply(event) }
-            teller.tell(event) { text in
-                heldBytes += text.utf8.count + 1
-                if heldBytes > heldLimit { held = nil } else { held?.append(text) }
-            }
+            teller.tell(event, into: &held!)
+            if held!.count > heldLimit { held = nil }
         }
         let told = RunStory(runID: runID, workspace: workspace, state: teller.state, events: [])
-        write(told.header())
+        write(told.header() + "\n")
         if let held {
-            held.forEach(write)
+            write(String(decoding: held, as: UTF8.self))
         } else {
             var again = Teller(story: story)
-            try source.forEachEvent { event in again.tell(event, write) }
+            var chunk: [UInt8] = []
+            try source.forEachEvent { event in
+                again.tell(event, into: &chunk)
+                if chunk.count >= 1 << 16 {
+                    write(String(decoding: chunk, as: UTF8.self))
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            write(String(decoding: chunk, as: UTF8.self))
         }
-        for text in told.footer() { write(text) }
+        write(told.footer().map { $0 + "\n" }.joined())
     }
 
     /// Folds a run's events one at a time and tells each one's lines (with day headings).
@@ -70,10 +76,10 @@ struct RunStory {
         var lastExit: [RunState.StepKey: Int32] = [:]
         var day: Substring?
 
-        mutating func tell(_ event: borrowing JournalEvent, _ write: (String) -> Void) {
+        mutating func tell(_ event: borrowing JournalEvent, into text: inout [UInt8]) {
             state.apply(event)
             guard let line = story.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
-            story.timeline(line, day: &day, write)
+            story.timeline(line, day: &day, into: &text)
         }
     }
 
@@ -236,30 +242,31 @@ struct RunStory {
         return header + (state.workspace.map { "\nworkspace \(shown($0))" } ?? "")
     }
 
-    /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed).
-    func timeline(_ lines: [Line], day: inout Substring?) -> [String] {
-        var out: [String] = []
-        for line in lines { timeline(line, day: &day) { out.append($0) } }
-        return out
+    /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed),
+    /// each ending with a newline.
+    func timeline(_ lines: [Line], day: inout Substring?) -> String {
+        var text: [UInt8] = []
+        for line in lines { timeline(line, day: &day, into: &text) }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    /// One line with its time of day, after a heading when its day is not `day`. Journal times
-    /// are ASCII (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by characters.
-    func timeline(_ line: Line, day: inout Substring?, _ write: (String) -> Void) {
+    /// One line with its time of day, after a heading when its day is not `day`, written as bytes:
+    /// a long run's story is tens of thousands of lines. Journal times are ASCII
+    /// (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by characters.
+    func timeline(_ line: Line, day: inout Substring?, into text: inout [UInt8]) {
         let time = line.time.utf8
         let thisDay = Substring(time.prefix(10))
         if thisDay != day {
-            write("")
-            write(thisDay + " (UTC)")
+            text.append(ascii: "\n")
+            text.append(text: thisDay)
+            text.append(text: " (UTC)\n")
             day = thisDay
         }
-        let clock = time.count >= 23 ? Substring(time.dropFirst(11).prefix(12)) : Substring(line.time)
-        var text = "  "
-        text.reserveCapacity(clock.utf8.count + line.text.utf8.count + 4)
-        text += clock
-        text += "  "
-        text += line.text
-        write(text)
+        text.append(text: "  ")
+        text.append(text: time.count >= 23 ? Substring(time.dropFirst(11).prefix(12)) : Substring(line.time))
+        text.append(text: "  ")
+        text.append(text: line.text)
+        text.append(ascii: "\n")
     }
 
     /// Where the run stands and what to do next.

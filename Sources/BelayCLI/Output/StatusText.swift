@@ -44,15 +44,18 @@ enum StatusText {
             lines.append(output.paint("  lock \(shown(release.lock)) released by hand by \(shown(release.by)) at \(release.time): ", .yellow)
                 + shown(release.note))
         }
-        var text = Array(lines.joined(separator: "\n").utf8)
-        text.append(0x0A)
+        var text: [UInt8] = []
+        for line in lines {
+            text.append(text: line)
+            text.append(ascii: "\n")
+        }
         phasesAndSteps(state, output: output, into: &text)
         lines = []
         if !state.pointOrder.isEmpty { lines.append("  points: \(state.pointOrder.joined(separator: ", "))") }
         lines += CaptureLines.status(state.captures).map { "  " + $0 }
         for line in lines {
-            text += line.utf8
-            text.append(0x0A)
+            text.append(text: line)
+            text.append(ascii: "\n")
         }
         return String(decoding: text, as: UTF8.self)
     }
@@ -63,15 +66,15 @@ enum StatusText {
         let succeeded = output.paint("✓", .green), warned = output.paint("⚠", .yellow), failed = output.paint("✗", .red)
         let compensated = output.paint("↺", .green), compensationFailed = output.paint("‼", .red)
         for phase in state.phases {
-            text += "  ▸ ".utf8
-            text += phase.id.utf8
-            text += "  ".utf8
-            text += phase.status.rawValue.utf8
+            text.append(text: "  ▸ ")
+            text.append(text: phase.id)
+            text.append(text: "  ")
+            text.append(text: phase.status.rawValue)
             if let point = phase.checkpoint {
-                text += "  point ".utf8
-                text += point.utf8.prefix(10)
+                text.append(text: "  point ")
+                text.append(text: Substring(point.utf8.prefix(10)))
             }
-            text.append(0x0A)
+            text.append(ascii: "\n")
             for step in phase.steps {
                 let mark: String =
                     switch step.status {
@@ -82,22 +85,22 @@ enum StatusText {
                     case .running: "…"
                     case .pending, .skipped: "·"
                     }
-                text += "      ".utf8
-                text += mark.utf8
-                text.append(0x20)
-                text += step.id.utf8
-                text += "  ".utf8
-                text += step.status.rawValue.utf8
-                if step.attempts > 1 { text += ", \(step.attempts) attempts".utf8 }
+                text.append(text: "      ")
+                text.append(text: mark)
+                text.append(ascii: " ")
+                text.append(text: step.id)
+                text.append(text: "  ")
+                text.append(text: step.status.rawValue)
+                if step.attempts > 1 { text.append(text: ", \(step.attempts) attempts") }
                 if let ms = step.durationMs {
-                    text += ", ".utf8
-                    text += DurationFormat.format(milliseconds: ms).utf8
+                    text.append(text: ", ")
+                    text.append(text: DurationFormat.format(milliseconds: ms))
                 }
                 if let error = step.error {
-                    text += " — ".utf8
-                    text += shown(error).utf8
+                    text.append(text: " — ")
+                    text.append(text: shown(error))
                 }
-                text.append(0x0A)
+                text.append(ascii: "\n")
             }
         }
     }

@@ -54,21 +54,11 @@ struct LogCommand: AsyncParsableCommand {
             Terminal.print(RunStory(history: history).json().rendered(pretty: true))
             return
         }
-        // Told as it is read, a buffer of lines at a time: a long run's events are never all held.
-        var buffer = ""
+        // Told as it is read, many lines at a time: a long run's events are never all held.
         do {
-            try RunStory.tell(runID: runID, engine: engine) { line in
-                buffer += line
-                buffer += "\n"
-                if buffer.utf8.count >= 1 << 16 {
-                    Terminal.write(buffer, to: .standardOutput)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
+            try RunStory.tell(runID: runID, engine: engine) { Terminal.write($0, to: .standardOutput) }
         } catch {
-            Terminal.write(buffer, to: .standardOutput)
             throw OperateExit.fail(error)
         }
-        Terminal.write(buffer, to: .standardOutput)
     }
 }
