@@ -19,8 +19,7 @@ enum LogFollow {
             if json {
                 for line in fresh { Terminal.print(story.json(line).rendered()) }
             } else {
-                let ending = alive ? "" : story.footer().map { $0 + "\n" }.joined()
-                let text = (first ? story.header() + "\n" : "") + story.timeline(fresh, day: &day) + ending
+                let text = (first ? story.header() : "") + story.timeline(fresh, day: &day) + (alive ? "" : story.footer())
                 if !text.isEmpty { Terminal.write(text, to: .standardOutput) }
             }
             first = false

@@ -51,7 +51,7 @@ struct RunStory {
             if held!.count > heldLimit { held = nil }
         }
         let told = RunStory(runID: runID, workspace: workspace, state: teller.state, events: [])
-        write(told.header() + "\n")
+        write(told.header())
         if let held {
             write(String(decoding: held, as: UTF8.self))
         } else {
@@ -66,7 +66,7 @@ struct RunStory {
             }
             write(String(decoding: chunk, as: UTF8.self))
         }
-        write(told.footer().map { $0 + "\n" }.joined())
+        write(told.footer())
     }
 
     /// Folds a run's events one at a time and tells each one's lines (with day headings).
@@ -235,11 +235,12 @@ struct RunStory {
     }
 
     /// The run, its playbook, status and span, and its workspace.
+    /// Whole lines, each ending with a newline, as `timeline` and `footer` are.
     func header() -> String {
         var header = "Run \(runID) · playbook \(shown(state.playbook ?? "?")) · \(state.status.rawValue)"
         if let target = state.rolledBackTo, state.status == .rolledBack { header += " to \(target)" }
         if !LiveRun.isUnfinished(state), let ms = state.durationMs { header += " · took \(DurationFormat.format(milliseconds: ms))" }
-        return header + (state.workspace.map { "\nworkspace \(shown($0))" } ?? "")
+        return header + (state.workspace.map { "\nworkspace \(shown($0))" } ?? "") + "\n"
     }
 
     /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed),
@@ -259,22 +260,21 @@ struct RunStory {
         if thisDay != day {
             text.append(ascii: "\n")
             text.append(text: thisDay)
-            text.append(text: " (UTC)\n")
+            text.append(line: " (UTC)")
             day = thisDay
         }
         text.append(text: "  ")
         text.append(text: time.count >= 23 ? Substring(time.dropFirst(11).prefix(12)) : Substring(line.time))
         text.append(text: "  ")
-        text.append(text: line.text)
-        text.append(ascii: "\n")
+        text.append(line: line.text)
     }
 
     /// Where the run stands and what to do next.
-    func footer() -> [String] {
-        var out = ["", "Now: \(state.status.rawValue). A resume would start at: \(state.resumeStart)."]
+    func footer() -> String {
+        var out = "\nNow: \(state.status.rawValue). A resume would start at: \(state.resumeStart).\n"
         if state.status == .stuck, let stuck = state.stuckAt {
-            out.append("Next: fix the cause and `belay resume \(runID)`, or once undone by hand "
-                + "`belay resolve \(runID) --step \(stuck) --note \"…\"`")
+            out += "Next: fix the cause and `belay resume \(runID)`, or once undone by hand "
+                + "`belay resolve \(runID) --step \(stuck) --note \"…\"`\n"
         }
         return out
     }

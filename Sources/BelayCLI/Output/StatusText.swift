@@ -45,18 +45,10 @@ enum StatusText {
                 + shown(release.note))
         }
         var text: [UInt8] = []
-        for line in lines {
-            text.append(text: line)
-            text.append(ascii: "\n")
-        }
+        lines.forEach { text.append(line: $0) }
         phasesAndSteps(state, output: output, into: &text)
-        lines = []
-        if !state.pointOrder.isEmpty { lines.append("  points: \(state.pointOrder.joined(separator: ", "))") }
-        lines += CaptureLines.status(state.captures).map { "  " + $0 }
-        for line in lines {
-            text.append(text: line)
-            text.append(ascii: "\n")
-        }
+        if !state.pointOrder.isEmpty { text.append(line: "  points: \(state.pointOrder.joined(separator: ", "))") }
+        CaptureLines.status(state.captures).forEach { text.append(line: "  " + $0) }
         return String(decoding: text, as: UTF8.self)
     }
 

@@ -8,4 +8,10 @@ extension Array<UInt8> {
     }
 
     mutating func append(ascii: Unicode.Scalar) { append(UInt8(ascii: ascii)) }
+
+    /// `text`, then a newline.
+    mutating func append(line text: some StringProtocol) {
+        append(text: text)
+        append(ascii: "\n")
+    }
 }
