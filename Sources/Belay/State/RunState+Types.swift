@@ -3,23 +3,23 @@ import Foundation
 /// The values a run's state is made of: statuses, steps, phases, the failure that stopped it.
 extension RunState {
     /// The `status` field of the status contract (docs/operate.md).
-    public enum Status: String, Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         case running, paused, compensating, compensated, completed, failed, stuck
         case waitingApproval = "waiting_approval"
         case rolledBack = "rolled_back"
     }
 
-    public enum PhaseStatus: String, Sendable, Hashable, Codable {
+    public enum PhaseStatus: String, Sendable, Hashable, Codable, CaseIterable {
         case pending, running, completed, failed, skipped, compensating, compensated
     }
 
-    public enum StepStatus: String, Sendable, Hashable, Codable {
+    public enum StepStatus: String, Sendable, Hashable, Codable, CaseIterable {
         case pending, running, succeeded, failed, skipped, compensated
         case compensationFailed = "compensation_failed"
     }
 
     /// How far a step's compensation went.
-    public enum Compensation: String, Sendable, Hashable, Codable {
+    public enum Compensation: String, Sendable, Hashable, Codable, CaseIterable {
         case notStarted = "not_started"
         case started, succeeded, failed
         /// The step has no compensation (irreversible): nothing to undo.
