@@ -141,4 +141,39 @@ import Testing
         let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(list.map { $0["status"] as? String } == ["rolled_back", "completed"])
     }
+
+    /// A long run keeps the state its journal folds to in `fold.cache` when it ends. `status` and
+    /// `inspect` read it back and say exactly what a whole fold says, and a damaged line of the
+    /// journal is still named, cache or not.
+    @Test func aLongRunsFoldCacheSaysWhatItsJournalSays() throws {
+        let steps = (0..<100).map { "      - { id: s\($0), run: \"true\", compensate: \"true\" }\n" }.joined()
+        let phases = (0..<15).map { "  - id: p\($0)\n    steps:\n" + steps }.joined()
+        let fixture = try RunFixture(playbook: "name: long\nphases:\n" + phases)
+        #expect(try fixture.run().status == 0)
+        let cache = fixture.workspace.appendingPathComponent(".belay/runs/r1/fold.cache")
+        #expect(FileManager.default.fileExists(atPath: cache.path))
+
+        let ws = ["--workspace", fixture.workspace.path]
+        let commands = [["status", "r1", "--json"], ["inspect", "r1", "p7", "--json"]]
+        let cached = try commands.map { try fixture.belay($0 + ws) }
+        try FileManager.default.removeItem(at: cache)
+        // The first of these folds the journal whole and keeps the cache again.
+        let whole = try commands.map { try fixture.belay($0 + ws) }
+        for (fromCache, folded) in zip(cached, whole) {
+            #expect(fromCache.status == 0, "\(fromCache.output)")
+            #expect(fromCache.stdout == folded.stdout)
+        }
+        #expect(cached[0].stdout.contains(#""id": "s99""#))
+        #expect(FileManager.default.fileExists(atPath: cache.path))
+
+        // One step's name changed in a line the cache covers: the line no longer matches its checksum.
+        let journal = fixture.workspace.appendingPathComponent(".belay/runs/r1/journal.jsonl")
+        var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").map(String.init)
+        let index = try #require(lines.indices.dropFirst(lines.count / 2).first { lines[$0].contains(#""step":"s5""#) })
+        lines[index] = lines[index].replacingOccurrences(of: #""step":"s5""#, with: #""step":"s6""#)
+        try (lines.joined(separator: "\n") + "\n").write(to: journal, atomically: true, encoding: .utf8)
+        let damaged = try fixture.belay(["status", "r1"] + ws)
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("journal.jsonl is damaged at line \(index + 1)"), "\(damaged.stderr)")
+    }
 }

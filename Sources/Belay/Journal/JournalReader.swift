@@ -27,6 +27,49 @@ public enum JournalReader {
         return state
     }
 
+    /// As `fold(_:)`, from the state the fold cache at `cache` holds when it matches the journal's
+    /// first bytes (`FoldCache`), folding only the lines after them; and keeping a new cache when
+    /// this fold read at least `FoldCache.minimumBytes` of lines the old one did not hold.
+    /// - Throws: as `read`.
+    static func fold(_ url: URL, cache: URL) throws(EngineError) -> RunState {
+        let fd = try open(url)
+        defer { close(fd) }
+        var state = RunState()
+        var start = ScanPosition()
+        if let entry = FoldCache.read(cache), prefix(of: fd, matches: entry) {
+            state = entry.state
+            start = ScanPosition(bytes: entry.journalBytes, crc: entry.journalCRC, lines: entry.lines,
+                lastSeq: entry.lastSeq, ignoredLines: entry.ignoredLines)
+        } else if lseek(fd, 0, SEEK_SET) != 0 {
+            throw failure(url, String(cString: strerror(errno)))
+        }
+        let end = try scan(fd, url, from: start) { state.apply($0) }
+        state.ignoredLines = end.ignoredLines
+        if end.isWhole, end.bytes - start.bytes >= FoldCache.minimumBytes {
+            let entry = FoldCache.Entry(journalBytes: end.bytes, journalCRC: end.crc, lines: end.lines,
+                lastSeq: end.lastSeq, ignoredLines: end.ignoredLines, state: state)
+            FoldCache.write(entry, to: cache)
+        }
+        return state
+    }
+
+    /// Whether the first bytes of the journal open at `fd` are those `entry` was folded from;
+    /// `fd` is then just past them.
+    private static func prefix(of fd: Int32, matches entry: FoldCache.Entry) -> Bool {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
+        var crc = CRC32C.initial
+        var left = entry.journalBytes
+        while left > 0 {
+            let count = readBytes(fd, buffer.baseAddress!, min(left, chunk))
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            crc = CRC32C.update(crc, UnsafeBufferPointer(rebasing: buffer[..<count]))
+            left -= count
+        }
+        return crc == entry.journalCRC
+    }
+
     /// Hands each event of a journal file to `body`, in order, never holding more than one:
     /// what `log` tells a long run's story from. Returns the number of lines tolerated as torn.
     /// - Throws: as `read`.
@@ -59,18 +102,38 @@ public enum JournalReader {
         return (events, try scanner.finish())
     }
 
-    /// Hands each event of a journal file to `body`, in order, reading a megabyte at a time (memory
-    /// does not grow with the file), and returns the number of lines tolerated as torn.
+    /// Hands each event of a journal file to `body`, in order, and returns the number of lines
+    /// tolerated as torn.
     private static func scan(_ url: URL, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) -> Int {
-        func failure(_ reason: String) -> EngineError {
-            EngineError(.journal, .io(.journal, path: url.path, reason: reason))
-        }
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(String(cString: strerror(errno))) }
+        let fd = try open(url)
         defer { close(fd) }
-        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+        return try scan(fd, url, from: ScanPosition(), body).ignoredLines
+    }
+
+    /// Where a scan of a journal stands: the whole lines read (their bytes and the CRC-32C register
+    /// over them) and what the reader counted in them.
+    private struct ScanPosition {
+        var bytes = 0
+        var crc = CRC32C.initial
+        var lines = 0
+        var lastSeq = 0
+        var ignoredLines = 0
+        /// Whether the journal ended with its last line whole: nothing after the last newline.
+        var isWhole = true
+    }
+
+    /// The bytes a scan reads at a time: memory does not grow with the file.
+    private static let chunk = 1 << 20
+
+    /// Hands each event of the journal open at `fd` to `body`, in order, from `start` (where `fd`
+    /// stands), reading a megabyte at a time; returns where the scan ended.
+    private static func scan(
+        _ fd: Int32, _ url: URL, from start: ScanPosition, _ body: (borrowing JournalEvent) -> Void
+    ) throws(EngineError) -> ScanPosition {
+        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
         defer { buffer.deallocate() }
-        var scanner = LineScanner()
+        var scanner = LineScanner(lines: start.lines, lastSeq: start.lastSeq, ignored: start.ignoredLines)
+        var position = start
         var filled = 0
         var readError: Int32 = 0
         do throws(Damage) {
@@ -90,10 +153,14 @@ public enum JournalReader {
                 }
                 if count == 0 {
                     try scanner.last(UnsafeBufferPointer(rebasing: buffer[..<filled]), body)
-                    return try scanner.finish()
+                    position.ignoredLines = try scanner.finish()
+                    (position.lines, position.lastSeq, position.isWhole) = (scanner.number, scanner.lastSeq, filled == 0)
+                    return position
                 }
                 filled += count
                 let rest = try scanner.lines(in: UnsafeBufferPointer(rebasing: buffer[..<filled]), body)
+                position.bytes += rest
+                position.crc = CRC32C.update(position.crc, UnsafeBufferPointer(rebasing: buffer[..<rest]))
                 // The bytes of a line not yet whole move to the front, to be completed by the next read.
                 let carried = filled - rest
                 if carried > 0, rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + rest, carried) }
@@ -102,17 +169,35 @@ public enum JournalReader {
         } catch {
             throw EngineError(.journal, .journalDamaged(path: url.path, line: error.line, damage: error.damage))
         }
-        throw failure(String(cString: strerror(readError)))
+        throw failure(url, String(cString: strerror(readError)))
+    }
+
+    private static func open(_ url: URL) throws(EngineError) -> Int32 {
+        let fd = Glibc.open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(url, String(cString: strerror(errno))) }
+        return fd
+    }
+
+    private static func failure(_ url: URL, _ reason: String) -> EngineError {
+        EngineError(.journal, .io(.journal, path: url.path, reason: reason))
     }
 
     /// Reads lines one after another, keeping what deciding about a torn line needs.
     private struct LineScanner {
         private var decoder: JSONDecoder?
         private var ignored = 0
-        private var lastSeq = 0
-        private var number = 0
+        private(set) var lastSeq = 0
+        /// The lines read, numbered from 1.
+        private(set) var number = 0
         private var pendingTorn: (number: Int, seq: Int?)?
         private var memory = JournalLineParser.LineMemory()
+
+        init() {}
+
+        /// A scanner that goes on after `lines` lines already read.
+        init(lines: Int, lastSeq: Int, ignored: Int) {
+            (number, self.lastSeq, self.ignored) = (lines, lastSeq, ignored)
+        }
 
         /// Reads every line of `bytes` that ends with a newline and returns the offset of what
         /// follows the last one.

@@ -23,6 +23,8 @@ public struct RunFolder: Sendable, Hashable {
     public var logs: URL { url.appending(path: "logs", directoryHint: .isDirectory) }
     /// A cache of what a history line shows, folded from the journal (`RunSummaries`).
     public var summary: URL { url.appending(path: "summary.json", directoryHint: .notDirectory) }
+    /// A cache of the state the journal folds to, for long journals (`FoldCache`).
+    public var foldCache: URL { url.appending(path: "fold.cache", directoryHint: .notDirectory) }
     /// Scratch files (step output files) that are removed once read.
     var scratch: URL { url.appending(path: "tmp", directoryHint: .isDirectory) }
 

@@ -115,7 +115,7 @@ public struct LocalRunJournal: RunJournal {
     }
 
     public func state(of run: String) throws(EngineError) -> RunState {
-        try JournalReader.fold(try journal(of: run))
+        try JournalReader.fold(try journal(of: run), cache: RunFolder(workspace: workspace, runID: run).foldCache)
     }
 
     public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {

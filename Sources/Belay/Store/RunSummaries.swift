@@ -82,7 +82,8 @@ public struct RunSummaries: Sendable {
         // The size is taken first: a journal that grows while it is folded leaves a summary whose
         // size no longer matches, so the next reader folds it again.
         let size = Self.size(of: folder.journal.path) ?? 0
-        let summary = Summary(state: try JournalReader.fold(folder.journal), journalBytes: size)
+        let state = try JournalReader.fold(folder.journal, cache: folder.foldCache)
+        let summary = Summary(state: state, journalBytes: size)
         if let encoded = try? JSONEncoder().encode(summary) {
             try? PrivateFiles.write(encoded, to: folder.summary)
         }
