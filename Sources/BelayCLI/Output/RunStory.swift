@@ -30,7 +30,7 @@ struct RunStory {
     static func tell(
         runID: String, engine: Engine, heldLimit: Int = RunStory.heldLimit, write: (String) -> Void
     ) throws(EngineError) {
-        try tell(runID: runID, workspace: engine.workspace, from: EngineEvents(engine: engine, runID: runID),
+        try tell(runID: runID, workspace: engine.workspace, from: ReadAhead(source: EngineEvents(engine: engine, runID: runID)),
                  heldLimit: heldLimit, write: write)
     }
 
