@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reading history: the fold of a 10,000-step run (about 40,000 events) in events/s (target ≥ 1M/s)
 # against Python's json.loads of the same lines, and `belay status`, `log`, `inspect` and `runs`
-# on that run with 1,000 small runs beside it (target < 50 ms each). The journals are synthetic:
+# on that run with 1,000 small runs beside it (target < 50 ms each), with the fold cache the run's end
+# leaves (docs/state.md), and `status` without it (reported). The journals are synthetic:
 # the events a real run writes for each step, without spending minutes running 10,000 steps. Their
 # rollback points name no commit in .belay/git, so `log` and `inspect` time the journal, not diffs.
 set -euo pipefail
