@@ -288,6 +288,16 @@ import Testing
         #expect(try journal.store.state(of: "long").warnings.isEmpty)
     }
 
+    /// A FIFO where the cache goes is never waited on (a read that opened it plainly would wait
+    /// for a writer forever): it is passed over, and replaced by a cache.
+    @Test func aCacheThatIsNotAFileIsNeverWaitedOn() throws {
+        let journal = try Journal(steps: 1_400)
+        #expect(mkfifo(journal.cache.path, 0o600) == 0)
+        let (cached, whole) = try journal.states()
+        #expect(cached == whole)
+        #expect(FoldCache.read(journal.cache) != nil)
+    }
+
     @Test func aShortJournalGetsNoCache() throws {
         let journal = try Journal(steps: 50)
         let (cached, whole) = try journal.states()
