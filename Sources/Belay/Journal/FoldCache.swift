@@ -15,14 +15,15 @@ enum FoldCache {
     /// 1 MiB, about 5,000 events.
     static let minimumBytes = 1 << 20
 
-    /// The journal bytes a state was folded from and what the reader had counted at their end.
+    /// The journal bytes a state was folded from and what the reader had counted at their end
+    /// (the lines tolerated as torn are the state's `ignoredLines`).
     struct Entry {
         /// The bytes folded, always whole lines, and their CRC-32C.
         var journalBytes: Int
         var journalCRC: UInt32
         var lines: Int
+        /// The `seq` of the last line read, which the next line's torn-line check compares with.
         var lastSeq: Int
-        var ignoredLines: Int
         var state: RunState
     }
 
@@ -33,7 +34,7 @@ enum FoldCache {
         let stored = data.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard checksum(body) == stored else { return nil }
         var coder = StateCoder(reading: body)
-        var entry = Entry(journalBytes: 0, journalCRC: 0, lines: 0, lastSeq: 0, ignoredLines: 0, state: RunState())
+        var entry = Entry(journalBytes: 0, journalCRC: 0, lines: 0, lastSeq: 0, state: RunState())
         var writer = ""
         coder.code(&writer)
         guard !coder.failed, writer == build else { return nil }
@@ -82,7 +83,6 @@ extension FoldCache.Entry {
         journalCRC = UInt32(truncatingIfNeeded: crc)
         coder.code(&lines)
         coder.code(&lastSeq)
-        coder.code(&ignoredLines)
         coder.code(&state)
     }
 }

@@ -39,15 +39,15 @@ public enum JournalReader {
         if let entry = FoldCache.read(cache), prefix(of: fd, matches: entry) {
             state = entry.state
             start = ScanPosition(bytes: entry.journalBytes, crc: entry.journalCRC, lines: entry.lines,
-                lastSeq: entry.lastSeq, ignoredLines: entry.ignoredLines)
+                lastSeq: entry.lastSeq, ignoredLines: entry.state.ignoredLines)
         } else if lseek(fd, 0, SEEK_SET) != 0 {
             throw failure(url, String(cString: strerror(errno)))
         }
         let end = try scan(fd, url, from: start) { state.apply($0) }
         state.ignoredLines = end.ignoredLines
         if end.isWhole, end.bytes - start.bytes >= FoldCache.minimumBytes {
-            let entry = FoldCache.Entry(journalBytes: end.bytes, journalCRC: end.crc, lines: end.lines,
-                lastSeq: end.lastSeq, ignoredLines: end.ignoredLines, state: state)
+            let entry = FoldCache.Entry(
+                journalBytes: end.bytes, journalCRC: end.crc, lines: end.lines, lastSeq: end.lastSeq, state: state)
             FoldCache.write(entry, to: cache)
         }
         return state
