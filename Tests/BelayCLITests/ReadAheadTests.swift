@@ -11,7 +11,7 @@ import Testing
         let count: Int
         var failing = false
 
-        func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+        func forEachEvent(_ body: (consuming JournalEvent) -> Void) throws(EngineError) {
             for seq in stride(from: 1, through: count, by: 1) { body(JournalEvent(seq: seq, event: .warning)) }
             if failing { throw EngineError(.journal, .io(.journal, path: "journal.jsonl", reason: "cut short")) }
         }

@@ -11,7 +11,7 @@ import Testing
         let events: [JournalEvent]
         var reads = 0
         init(_ events: [JournalEvent]) { self.events = events }
-        func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+        func forEachEvent(_ body: (consuming JournalEvent) -> Void) throws(EngineError) {
             reads += 1
             for event in events { body(event) }
         }

@@ -38,7 +38,7 @@ public struct Engine: Sendable {
     /// Hands each event of a recorded run to `body`, in order, without holding them all (in the
     /// local store).
     /// - Throws: `.unknownRun` when there is no such run, `.journalDamaged` for a damaged line.
-    public func forEachEvent(of runID: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+    public func forEachEvent(of runID: String, _ body: (consuming JournalEvent) -> Void) throws(EngineError) {
         guard RunID.isValid(runID) else { throw EngineError(.unknownRun, .invalidRunID(runID)) }
         try stores.journal.forEachEvent(run: runID, body)
     }

@@ -14,7 +14,7 @@ public enum JournalReader {
         // is not moved again and again as it grows.
         var info = stat()
         if stat(url.path, &info) == 0 { events.reserveCapacity(Int(info.st_size) / 160) }
-        let ignored = try scan(url) { events.append(copy $0) }
+        let ignored = try scan(url) { events.append($0) }
         return (events, ignored)
     }
 
@@ -73,7 +73,7 @@ public enum JournalReader {
     /// Hands each event of a journal file to `body`, in order, never holding more than one:
     /// what `log` tells a long run's story from. Returns the number of lines tolerated as torn.
     /// - Throws: as `read`.
-    public static func forEach(_ url: URL, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) -> Int {
+    public static func forEach(_ url: URL, _ body: (consuming JournalEvent) -> Void) throws(EngineError) -> Int {
         try scan(url, body)
     }
 
@@ -97,14 +97,14 @@ public enum JournalReader {
         var events: [JournalEvent] = []
         events.reserveCapacity(bytes.count / 160)
         var scanner = LineScanner()
-        let rest = try scanner.lines(in: bytes) { events.append(copy $0) }
-        try scanner.last(UnsafeBufferPointer(rebasing: bytes[rest...])) { events.append(copy $0) }
+        let rest = try scanner.lines(in: bytes) { events.append($0) }
+        try scanner.last(UnsafeBufferPointer(rebasing: bytes[rest...])) { events.append($0) }
         return (events, try scanner.finish())
     }
 
     /// Hands each event of a journal file to `body`, in order, and returns the number of lines
     /// tolerated as torn.
-    private static func scan(_ url: URL, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) -> Int {
+    private static func scan(_ url: URL, _ body: (consuming JournalEvent) -> Void) throws(EngineError) -> Int {
         let fd = try open(url)
         defer { close(fd) }
         return try scan(fd, url, from: ScanPosition(), body).ignoredLines
@@ -128,7 +128,7 @@ public enum JournalReader {
     /// Hands each event of the journal open at `fd` to `body`, in order, from `start` (where `fd`
     /// stands), reading a megabyte at a time; returns where the scan ended.
     private static func scan(
-        _ fd: Int32, _ url: URL, from start: ScanPosition, _ body: (borrowing JournalEvent) -> Void
+        _ fd: Int32, _ url: URL, from start: ScanPosition, _ body: (consuming JournalEvent) -> Void
     ) throws(EngineError) -> ScanPosition {
         var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
         defer { buffer.deallocate() }
@@ -202,7 +202,7 @@ public enum JournalReader {
         /// Reads every line of `bytes` that ends with a newline and returns the offset of what
         /// follows the last one.
         mutating func lines(
-            in bytes: UnsafeBufferPointer<UInt8>, _ body: (borrowing JournalEvent) -> Void
+            in bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void
         ) throws(Damage) -> Int {
             guard let base = bytes.baseAddress else { return 0 }
             var start = 0
@@ -217,7 +217,7 @@ public enum JournalReader {
         }
 
         /// The bytes after the last newline: a line torn by a crash unless it reads whole.
-        mutating func last(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (borrowing JournalEvent) -> Void) throws(Damage) {
+        mutating func last(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (consuming JournalEvent) -> Void) throws(Damage) {
             guard !bytes.isEmpty else { return }
             try line(bytes, isTail: true, body)
         }
@@ -229,12 +229,12 @@ public enum JournalReader {
         }
 
         private mutating func line(
-            _ line: UnsafeBufferPointer<UInt8>, isTail: Bool, _ body: (borrowing JournalEvent) -> Void
+            _ line: UnsafeBufferPointer<UInt8>, isTail: Bool, _ body: (consuming JournalEvent) -> Void
         ) throws(Damage) {
             number += 1
             guard !line.isEmpty else { return }
             var damage = EngineError.JournalDamage.unreadable
-            // A local, handed to the body borrowed: a stored property would be copied for the call.
+            // A local, handed over to the body: a stored property would be copied for the call.
             var event = JournalEvent(event: .warning)
             let read = JournalReader.readLine(line, into: &event, memory: &memory, decoder: &decoder, damage: &damage)
             if let torn = pendingTorn {
@@ -247,7 +247,7 @@ public enum JournalReader {
             }
             if read {
                 lastSeq = event.seq
-                body(event)
+                body(consume event)
             } else if isTail {
                 ignored += 1
             } else if damage == .unreadable, let seq = JournalReader.tornSeq(ArraySlice(line)) {

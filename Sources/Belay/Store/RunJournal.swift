@@ -21,9 +21,10 @@ public protocol RunJournal: Sendable {
     func state(of run: String) throws(EngineError) -> RunState
 
     /// Hands each event of the run to `body`, in order; a store may read them without holding
-    /// every event, so memory does not grow with the journal.
+    /// every event, so memory does not grow with the journal. Each event is handed over, not
+    /// lent: a body that keeps it takes it without a copy.
     /// - Throws: as `read`.
-    func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError)
+    func forEachEvent(run: String, _ body: (consuming JournalEvent) -> Void) throws(EngineError)
 
     /// The ids of every recorded run, oldest first.
     func runIDs() -> [String]
@@ -32,9 +33,8 @@ public protocol RunJournal: Sendable {
 extension RunJournal {
     public func state(of run: String) throws(EngineError) -> RunState { try read(run: run).state }
 
-    public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
-        let events = try read(run: run).events
-        for index in events.indices { body(events[index]) }
+    public func forEachEvent(run: String, _ body: (consuming JournalEvent) -> Void) throws(EngineError) {
+        for event in try read(run: run).events { body(event) }
     }
 }
 
@@ -118,7 +118,7 @@ public struct LocalRunJournal: RunJournal {
         try JournalReader.fold(try journal(of: run), cache: RunFolder(workspace: workspace, runID: run).foldCache)
     }
 
-    public func forEachEvent(run: String, _ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+    public func forEachEvent(run: String, _ body: (consuming JournalEvent) -> Void) throws(EngineError) {
         _ = try JournalReader.forEach(try journal(of: run), body)
     }
 

@@ -9,18 +9,16 @@ struct ReadAhead<Source: RunEventSource & Sendable>: RunEventSource {
     var batchSize = 512
     var depth = 4
 
-    func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+    func forEachEvent(_ body: (consuming JournalEvent) -> Void) throws(EngineError) {
         let channel = BatchChannel(depth: depth)
         let reader = Thread { [source, batchSize] in
-            var batch: [JournalEvent] = []
-            batch.reserveCapacity(batchSize)
+            var batch = EventBatch(capacity: batchSize)
             do throws(EngineError) {
                 try source.forEachEvent { event in
-                    batch.append(copy event)
-                    guard batch.count == batchSize else { return }
+                    batch.append(event)
+                    guard batch.isFull else { return }
                     channel.put(batch)
-                    batch = []
-                    batch.reserveCapacity(batchSize)
+                    batch = EventBatch(capacity: batchSize)
                 }
                 channel.put(batch)
                 channel.finish(nil)
@@ -31,7 +29,7 @@ struct ReadAhead<Source: RunEventSource & Sendable>: RunEventSource {
         }
         reader.start()
         while let batch = channel.take() {
-            for index in batch.indices { body(batch[index]) }
+            while let event = batch.next() { body(event) }
         }
         if let error = channel.error { throw error }
     }
@@ -40,7 +38,7 @@ struct ReadAhead<Source: RunEventSource & Sendable>: RunEventSource {
 /// Batches of events handed from the thread that reads them to the one that uses them.
 private final class BatchChannel: @unchecked Sendable {
     private let condition = NSCondition()
-    private var batches: [[JournalEvent]] = []
+    private var batches: [EventBatch] = []
     private var finished = false
     private let depth: Int
     /// Why the reader stopped early, once it has finished.
@@ -49,7 +47,7 @@ private final class BatchChannel: @unchecked Sendable {
     init(depth: Int) { self.depth = depth }
 
     /// Hands a batch over, waiting while `depth` batches are waiting already.
-    func put(_ batch: [JournalEvent]) {
+    func put(_ batch: EventBatch) {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= depth { condition.wait() }
@@ -66,7 +64,7 @@ private final class BatchChannel: @unchecked Sendable {
     }
 
     /// The next batch, waiting for it; nil once the reader has finished and every batch was taken.
-    func take() -> [JournalEvent]? {
+    func take() -> EventBatch? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !finished { condition.wait() }
@@ -74,5 +72,39 @@ private final class BatchChannel: @unchecked Sendable {
         let batch = batches.removeFirst()
         condition.broadcast()
         return batch
+    }
+}
+
+/// Up to `capacity` events, each handed out once and moved, not copied: lent from an array, every
+/// event was copied whole (dozens of fields) before it was used, then destroyed twice over.
+private final class EventBatch: @unchecked Sendable {
+    private let events: UnsafeMutablePointer<JournalEvent>
+    private let capacity: Int
+    private var count = 0
+    private var taken = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        events = .allocate(capacity: self.capacity)
+    }
+
+    var isFull: Bool { count == capacity }
+
+    func append(_ event: consuming JournalEvent) {
+        precondition(count < capacity, "EventBatch is full")
+        (events + count).initialize(to: event)
+        count += 1
+    }
+
+    /// The next event not handed out yet, moved out of the batch.
+    func next() -> JournalEvent? {
+        guard taken < count else { return nil }
+        defer { taken += 1 }
+        return (events + taken).move()
+    }
+
+    deinit {
+        (events + taken).deinitialize(count: count - taken)
+        events.deallocate()
     }
 }

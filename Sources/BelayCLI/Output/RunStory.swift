@@ -294,7 +294,7 @@ struct RunStory {
 
 /// Where `RunStory.tell` reads a run's events, in order.
 protocol RunEventSource {
-    func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError)
+    func forEachEvent(_ body: (consuming JournalEvent) -> Void) throws(EngineError)
 }
 
 /// A run's journal, read through the engine one event at a time.
@@ -302,7 +302,7 @@ struct EngineEvents: RunEventSource {
     let engine: Engine
     let runID: String
 
-    func forEachEvent(_ body: (borrowing JournalEvent) -> Void) throws(EngineError) {
+    func forEachEvent(_ body: (consuming JournalEvent) -> Void) throws(EngineError) {
         try engine.forEachEvent(of: runID, body)
     }
 }
