@@ -21,7 +21,8 @@ import Testing
         var text = ""
         try RunStory.tell(
             runID: "r1", workspace: URL(fileURLWithPath: "/srv/site"), from: journal, heldLimit: heldLimit
-        ) { chunk in
+        ) { bytes in
+            let chunk = String(decoding: bytes, as: UTF8.self)
             #expect(chunk.isEmpty || chunk.hasSuffix("\n"), "a chunk of whole lines: \(chunk)")
             text += chunk
         }
@@ -41,5 +42,34 @@ import Testing
         #expect(held.first?.hasPrefix("Run r1 · playbook deploy · compensated") == true, "\(held)")
         #expect(held.contains { $0.contains("✗ two/b failed") }, "\(held)")
         #expect(held.last?.isEmpty == false)
+    }
+
+    /// A run with retries, exit codes, outputs, a named phase, a new day and a rollback: the
+    /// lines `log` tells (written piece by piece for the common events) are the lines its
+    /// `--json` and `--follow` tell, event for event.
+    @Test func theToldStoryIsTheStoryOfItsLines() throws {
+        let day2 = "2026-11-23T08:00:00.000Z"
+        var events = RunEvents.compensatedRun.dropLast(2).map { $0 }
+        events += [
+            RunEvents.step(.attemptFinished, "two", "b") { $0.action = .run; $0.attempt = 1; $0.exitCode = 3; $0.error = "exit code 3" },
+            RunEvents.step(.attemptStarted, "two", "b") { $0.action = .run; $0.attempt = 2 },
+            RunEvents.step(.attemptFinished, "two", "b") { $0.action = .run; $0.attempt = 2; $0.exitCode = 0 },
+            RunEvents.step(.stepSucceeded, "two", "b", ms: 1_500) {
+                $0.note = "warm cache"
+                $0.outputs = ["version": "1.4.2", "host": "db1"]
+                $0.time = day2
+            },
+            RunEvents.event(.rollbackStarted) { $0.point = "start"; $0.time = day2 },
+            RunEvents.event(.runRolledBack) { $0.point = "start"; $0.time = day2 },
+        ]
+        let story = RunStory(runID: "r1", workspace: URL(fileURLWithPath: "/srv/site"), state: RunEvents.state(events), events: events)
+        var day = StoryDay()
+        let expected = story.header() + story.timeline(story.lines(), day: &day) + story.footer()
+        let told = try told(Journal(events), heldLimit: RunStory.heldLimit)
+        #expect(told == expected.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
+        #expect(told.contains { $0.hasSuffix("✓ two/b succeeded in 1.5s after 2 attempts, exit code 0 (warm cache); outputs: host=db1 version=1.4.2") },
+                "\(told)")
+        #expect(told.contains("2026-11-23 (UTC)"), "\(told)")
+        #expect(told.contains { $0.hasSuffix("    run attempt 2 of two/b started") }, "\(told)")
     }
 }

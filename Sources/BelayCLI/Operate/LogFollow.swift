@@ -6,7 +6,7 @@ import Foundation
 enum LogFollow {
     static func follow(runID: String, workspace: URL, json: Bool, poll: Duration = .milliseconds(200)) async throws {
         var printed = 0
-        var day: Substring?
+        var day = StoryDay()
         var first = true
         while true {
             // Asked before reading: a run that lets go of its lock has journaled its last event.

@@ -15,7 +15,7 @@ struct RunStory {
         self.init(runID: history.runID, workspace: history.workspace, state: history.state, events: history.events)
     }
 
-    private init(runID: String, workspace: URL, state: RunState, events: [JournalEvent]) {
+    init(runID: String, workspace: URL, state: RunState, events: [JournalEvent]) {
         self.runID = runID
         self.workspace = workspace
         self.state = state
@@ -26,9 +26,9 @@ struct RunStory {
     /// with the journal. The header tells the state after the last event, so the story is held
     /// while the journal is read, then written after the header; a story longer than `heldLimit`
     /// bytes is dropped instead and told by reading the journal a second time. `write` is handed
-    /// whole lines, each ending with a newline, many at a time.
+    /// whole lines of UTF-8, each ending with a newline, many at a time.
     static func tell(
-        runID: String, engine: Engine, heldLimit: Int = RunStory.heldLimit, write: (String) -> Void
+        runID: String, engine: Engine, heldLimit: Int = RunStory.heldLimit, write: ([UInt8]) -> Void
     ) throws(EngineError) {
         try tell(runID: runID, workspace: engine.workspace, from: ReadAhead(source: EngineEvents(engine: engine, runID: runID)),
                  heldLimit: heldLimit, write: write)
@@ -39,7 +39,7 @@ struct RunStory {
 
     /// `tell`, from any source of the run's events.
     static func tell(
-        runID: String, workspace: URL, from source: some RunEventSource, heldLimit: Int, write: (String) -> Void
+        runID: String, workspace: URL, from source: some RunEventSource, heldLimit: Int, write: ([UInt8]) -> Void
     ) throws(EngineError) {
         let story = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
         var teller = Teller(story: story)
@@ -51,22 +51,22 @@ struct RunStory {
             if held!.count > heldLimit { held = nil }
         }
         let told = RunStory(runID: runID, workspace: workspace, state: teller.state, events: [])
-        write(told.header())
+        write(Array(told.header().utf8))
         if let held {
-            write(String(decoding: held, as: UTF8.self))
+            write(held)
         } else {
             var again = Teller(story: story)
             var chunk: [UInt8] = []
             try source.forEachEvent { event in
                 again.tell(event, into: &chunk)
                 if chunk.count >= 1 << 16 {
-                    write(String(decoding: chunk, as: UTF8.self))
+                    write(chunk)
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
-            write(String(decoding: chunk, as: UTF8.self))
+            write(chunk)
         }
-        write(told.footer())
+        write(Array(told.footer().utf8))
     }
 
     /// Folds a run's events one at a time and tells each one's lines (with day headings).
@@ -74,12 +74,17 @@ struct RunStory {
         let story: RunStory
         var state = RunState()
         var lastExit: [RunState.StepKey: Int32] = [:]
-        var day: Substring?
+        var day = StoryDay()
+        /// One event's text, its buffer kept from line to line.
+        var line: [UInt8] = []
 
         mutating func tell(_ event: borrowing JournalEvent, into text: inout [UInt8]) {
             state.apply(event)
-            guard let line = story.line(event, at: 0, after: state, lastExit: &lastExit) else { return }
-            story.timeline(line, day: &day, into: &text)
+            line.removeAll(keepingCapacity: true)
+            guard story.describe(event, after: state, lastExit: &lastExit, into: &line) else { return }
+            story.stamp(event.time, day: &day, into: &text)
+            text.append(contentsOf: line)
+            text.append(ascii: "\n")
         }
     }
 
@@ -97,141 +102,159 @@ struct RunStory {
         var lastExit: [RunState.StepKey: Int32] = [:]
         var result: [Line] = []
         result.reserveCapacity(events.count)
+        var text: [UInt8] = []
         for index in events.indices {
             state.apply(events[index])  // in place: a copy of the state per event made a long run's log quadratic
-            if let line = line(events[index], at: index, after: state, lastExit: &lastExit) { result.append(line) }
+            text.removeAll(keepingCapacity: true)
+            guard describe(events[index], after: state, lastExit: &lastExit, into: &text) else { continue }
+            let event = events[index]
+            result.append(Line(index: index, seq: event.seq, time: event.time, text: String(decoding: text, as: UTF8.self)))
         }
         return result
     }
 
-    private func line(
-        _ event: JournalEvent, at index: Int, after state: RunState, lastExit: inout [RunState.StepKey: Int32]
-    ) -> Line? {
-        let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
-        if event.event == .attemptFinished, let key, let code = event.exitCode { lastExit[key] = code }
-        // Only a success tells its exit code; taken out then, the map holds the steps under way.
-        let exit = event.event == .stepSucceeded ? key.flatMap { lastExit.removeValue(forKey: $0) } : nil
-        guard let text = describe(event, key: key, after: state, lastExit: exit) else { return nil }
-        return Line(index: index, seq: event.seq, time: event.time, text: text)
-    }
-
+    /// Writes the text of `event`'s line (without its time or a newline), or returns false when
+    /// the event tells none. `after` is the state with the event applied; `lastExit` keeps each
+    /// step's last exit code until its success tells it.
+    ///
+    /// Written as bytes, not as interpolated strings: `log` tells every event of a run, and the
+    /// strings cost more than reading the journal. The events a long run has most of (a step
+    /// started, succeeded or compensated) are written piece by piece; the rest as one string.
     private func describe(
-        _ event: JournalEvent, key: RunState.StepKey?, after: RunState, lastExit: Int32?
-    ) -> String? {
+        _ event: JournalEvent, after: RunState, lastExit: inout [RunState.StepKey: Int32],
+        into text: inout [UInt8]
+    ) -> Bool {
+        let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
         var step: String { key?.description ?? "" }
         func ms(_ value: Int64?) -> String { value.map { " in " + DurationFormat.format(milliseconds: $0) } ?? "" }
         var logNote: String { event.log.map { " (log: \($0))" } ?? "" }
         switch event.event {
-        case .runStarted:
-            let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
-            var text = "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
-                + (event.by.map { " (user \($0))" } ?? "") + (event.environment.map { ", environment \($0)" } ?? "") + "; "
-                + "on failure: \(event.onFailure?.rawValue ?? "compensate"); plan: \(plan)"
-            if let vars = event.vars, !vars.isEmpty {
-                text += "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " ")
-            }
-            if let note = event.note { text += "; \(shown(note))" }
-            return text
-        case .lockTakenOver:
-            return "lock taken over: \(shown(event.note ?? ""))"
-        case .lockReleased:
-            return "lock \(shown(event.lock ?? "")) released by hand by \(shown(event.by ?? "")): \(shown(event.note ?? ""))"
-        case .checkpointRecorded:
-            if let point = event.point { return "⚑ rollback point \(point) recorded (commit \(short(event.commit)))" }
-            if event.preserved != nil {
-                return PreservedText.lines(event, workspace: workspace, indent: "").joined(separator: "\n")
-            }
-            return "  workspace recorded as the run left it (commit \(short(event.commit)))"
-        case .phaseStarted:
-            let name = after.phase(event.phase ?? "")?.name.map { " — \($0)" } ?? ""
-            return "▸ phase \(event.phase ?? "") started\(name)"
-        case .phaseCompleted:
-            return "▸ phase \(event.phase ?? "") completed"
-        case .phaseSkipped:
-            return "▸ phase \(event.phase ?? "") skipped: \(shown(event.note ?? ""))"
         case .stepStarted:
-            return "  ▶ \(step) started"
+            text += "  ▶ "
+            text.append(step: key)
+            text += " started"
+        case .stepSucceeded:
+            // Only a success tells its exit code; taken out then, the map holds the steps under way.
+            let exit = key.flatMap { lastExit.removeValue(forKey: $0) }
+            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
+            text += "  ✓ "
+            text.append(step: key)
+            text += " succeeded"
+            text.append(duration: event.durationMs)
+            if attempts > 1 { text.append(text: " after \(attempts) attempts") }
+            if let exit { text += ", exit code "; text.append(text: String(exit)) }
+            if let note = event.note { text.append(text: " (\(shown(note)))") }
+            if let outputs = event.outputs, !outputs.isEmpty {
+                text += "; outputs: "
+                text.append(text: outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " "))
+            }
+        case .compensationStarted:
+            text += "  ↺ compensating "
+            text.append(step: key)
+        case .compensationSucceeded:
+            text += "  ↺ "
+            text.append(step: key)
+            text += " compensated"
+            text.append(duration: event.durationMs)
+        case .processStarted:
+            return false
         case .attemptStarted:
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
-            guard (event.attempt ?? 1) > 1 || event.action == .verify else { return nil }
-            return "    \(what) attempt \(event.attempt ?? 1) of \(step) started"
-        case .processStarted:
-            return nil
-        case .orphanFound, .orphanEnded, .orphanElsewhere:
-            return "  ⏳ \(step): \(event.note ?? "")"
+            guard (event.attempt ?? 1) > 1 || event.action == .verify else { return false }
+            text.append(text: "    \(what) attempt \(event.attempt ?? 1) of \(step) started")
         case .attemptFinished:
-            guard let error = event.error else { return nil }
+            if let key, let code = event.exitCode { lastExit[key] = code }
+            guard let error = event.error else { return false }
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
-            return "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(shown(error))\(logNote)"
-        case .stepSucceeded:
-            let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
-            var text = "  ✓ \(step) succeeded\(ms(event.durationMs))"
-            text += attempts > 1 ? " after \(attempts) attempts" : ""
-            if let code = lastExit { text += ", exit code \(code)" }
-            if let note = event.note { text += " (\(shown(note)))" }
-            if let outputs = event.outputs, !outputs.isEmpty {
-                text += "; outputs: " + outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " ")
+            text.append(text: "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(shown(error))\(logNote)")
+        case .runStarted:
+            let plan = (event.plan ?? []).map { "\($0.id) (\($0.steps.joined(separator: ", ")))" }.joined(separator: " → ")
+            text.append(text: "run started by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
+                + (event.by.map { " (user \($0))" } ?? "") + (event.environment.map { ", environment \($0)" } ?? "") + "; "
+                + "on failure: \(event.onFailure?.rawValue ?? "compensate"); plan: \(plan)")
+            if let vars = event.vars, !vars.isEmpty {
+                text.append(text: "; vars: " + vars.sorted { $0.key < $1.key }.map { "\($0.key)=\(shown($0.value))" }.joined(separator: " "))
             }
-            return text
+            if let note = event.note { text.append(text: "; \(shown(note))") }
+        case .lockTakenOver:
+            text.append(text: "lock taken over: \(shown(event.note ?? ""))")
+        case .lockReleased:
+            text.append(text: "lock \(shown(event.lock ?? "")) released by hand by \(shown(event.by ?? "")): \(shown(event.note ?? ""))")
+        case .checkpointRecorded:
+            if let point = event.point {
+                text.append(text: "⚑ rollback point \(point) recorded (commit \(short(event.commit)))")
+            } else if event.preserved != nil {
+                text.append(text: PreservedText.lines(event, workspace: workspace, indent: "").joined(separator: "\n"))
+            } else {
+                text.append(text: "  workspace recorded as the run left it (commit \(short(event.commit)))")
+            }
+        case .phaseStarted:
+            let name = after.phase(event.phase ?? "")?.name.map { " — \($0)" } ?? ""
+            text.append(text: "▸ phase \(event.phase ?? "") started\(name)")
+        case .phaseCompleted:
+            text.append(text: "▸ phase \(event.phase ?? "") completed")
+        case .phaseSkipped:
+            text.append(text: "▸ phase \(event.phase ?? "") skipped: \(shown(event.note ?? ""))")
+        case .orphanFound, .orphanEnded, .orphanElsewhere:
+            text.append(text: "  ⏳ \(step): \(event.note ?? "")")
         case .stepFailed, .stepWarning:
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
             let mark = event.event == .stepWarning ? "⚠" : "✗"
-            var text = "  \(mark) \(step) failed\(ms(event.durationMs))"
-            text += attempts > 1 ? " after \(attempts) attempts" : ""
-            text += ": \(shown(event.error ?? "failed"))\(logNote)"
+            text.append(text: "  \(mark) \(step) failed\(ms(event.durationMs))")
+            if attempts > 1 { text.append(text: " after \(attempts) attempts") }
+            text.append(text: ": \(shown(event.error ?? "failed"))\(logNote)")
             if event.event == .stepWarning { text += " — not critical, the run went on" }
-            return text
         case .stepInterrupted:
-            return "  ✗ \(step) \(event.action == .compensate ? "compensation " : "")\(shown(event.note ?? "killed; outcome unknown"))"
-        case .compensationStarted:
-            return "  ↺ compensating \(step)"
-        case .compensationSucceeded:
-            return "  ↺ \(step) compensated\(ms(event.durationMs))"
+            text.append(text: "  ✗ \(step) \(event.action == .compensate ? "compensation " : "")\(shown(event.note ?? "killed; outcome unknown"))")
         case .compensationFailed:
-            return "  ‼ compensation of \(step) failed\(ms(event.durationMs)): \(shown(event.error ?? ""))\(logNote)"
+            text.append(text: "  ‼ compensation of \(step) failed\(ms(event.durationMs)): \(shown(event.error ?? ""))\(logNote)")
         case .compensationSkipped:
-            return "  – \(step) not compensated: \(shown(event.note ?? ""))"
+            text.append(text: "  – \(step) not compensated: \(shown(event.note ?? ""))")
         case .stepResolved:
-            return "  ✎ compensation of \(step) marked done by hand by \(shown(event.by ?? "someone")): “\(shown(event.note ?? ""))”"
+            text.append(text: "  ✎ compensation of \(step) marked done by hand by \(shown(event.by ?? "someone")): “\(shown(event.note ?? ""))”")
         case .rollbackStarted:
             let owed = after.compensations(rollingBackTo: event.point ?? "start")
-            return "⟲ rollback to \(event.point ?? "start") started: \(owed.count) compensation\(owed.count == 1 ? "" : "s") owed"
+            text.append(text: "⟲ rollback to \(event.point ?? "start") started: \(owed.count) compensation\(owed.count == 1 ? "" : "s") owed"
                 + (owed.isEmpty ? "" : " (\(owed.map(\.description).joined(separator: ", ")))")
-                + (event.note.map { "; \(shown($0))" } ?? "")
+                + (event.note.map { "; \(shown($0))" } ?? ""))
         case .workspaceRestored:
-            return "⟲ workspace restored to the rollback point \(event.point ?? "start") (commit \(short(event.commit)))"
+            text.append(text: "⟲ workspace restored to the rollback point \(event.point ?? "start") (commit \(short(event.commit)))")
         case .runResumed:
-            return "▶ run resumed by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
-                + (event.note.map { ": \(shown($0))" } ?? "")
+            text.append(text: "▶ run resumed by pid \(event.pid.map(String.init) ?? "?") on \(event.host ?? "?")"
+                + (event.note.map { ": \(shown($0))" } ?? ""))
         case .runCompleted:
-            return "■ run completed"
+            text += "■ run completed"
         case .runCompensated:
-            return "■ run compensated" + (event.failedStep.map { " after \($0) failed" } ?? "")
-                + (event.error.map { ": \(shown($0))" } ?? "") + "; every started step undone, workspace back at start"
+            text.append(text: "■ run compensated" + (event.failedStep.map { " after \($0) failed" } ?? "")
+                + (event.error.map { ": \(shown($0))" } ?? "") + "; every started step undone, workspace back at start")
         case .runRolledBack:
-            return "■ run rolled back to \(event.point ?? "start")"
+            text.append(text: "■ run rolled back to \(event.point ?? "start")")
         case .runStuck:
             let where_ = key.map { "the compensation of \($0) failed" } ?? "the unwind could not finish"
-            return "■ run STUCK: \(where_)" + (event.error.map { ": \(shown($0))" } ?? "") + logNote
+            text.append(text: "■ run STUCK: \(where_)" + (event.error.map { ": \(shown($0))" } ?? "") + logNote)
         case .runPaused:
-            if let note = event.note { return "■ run paused: \(shown(note))" }
-            return "■ run paused after \(event.failedStep ?? "a failure") failed: \(shown(event.error ?? ""))"
+            if let note = event.note {
+                text.append(text: "■ run paused: \(shown(note))")
+            } else {
+                text.append(text: "■ run paused after \(event.failedStep ?? "a failure") failed: \(shown(event.error ?? ""))")
+            }
         case .runFailed:
-            return "■ run failed at \(event.failedStep ?? "?"): \(shown(event.error ?? "")) (nothing compensated)"
+            text.append(text: "■ run failed at \(event.failedStep ?? "?"): \(shown(event.error ?? "")) (nothing compensated)")
         case .gateEvaluated:
             let reasons = (event.criteria ?? [:]).filter { $0.value != "pass" }.sorted { $0.key < $1.key }
-            return (GateLines.render(event, paint: { text, _ in text }) ?? "")
-                + (reasons.isEmpty ? "" : "\n    not passed: " + reasons.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            text.append(text: (GateLines.render(event, paint: { text, _ in text }) ?? "")
+                + (reasons.isEmpty ? "" : "\n    not passed: " + reasons.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
         case .approvalRequested, .approvalRecorded:
-            return GateLines.render(event, paint: { text, _ in text })
+            guard let line = GateLines.render(event, paint: { text, _ in text }) else { return false }
+            text.append(text: line)
         case .warning:
-            return "⚠ warning: \(event.note ?? "")"
+            text.append(text: "⚠ warning: \(event.note ?? "")")
         case .capturesRecorded, .capturesVerified, .capturesDrifted:
-            return CaptureLines.story(event)
+            text.append(text: CaptureLines.story(event))
         case .runWaiting:
-            return "■ run waiting for approval at \(step)"
-                + "; decide with `belay approve`, then `belay resume`"
+            text.append(text: "■ run waiting for approval at \(step); decide with `belay approve`, then `belay resume`")
         }
+        return true
     }
 
     /// The run, its playbook, status and span, and its workspace.
@@ -245,28 +268,32 @@ struct RunStory {
 
     /// Lines with their time, a day heading whenever the day changes (`day`: the last one printed),
     /// each ending with a newline.
-    func timeline(_ lines: [Line], day: inout Substring?) -> String {
+    func timeline(_ lines: [Line], day: inout StoryDay) -> String {
         var text: [UInt8] = []
-        for line in lines { timeline(line, day: &day, into: &text) }
+        for line in lines {
+            stamp(line.time, day: &day, into: &text)
+            text.append(line: line.text)
+        }
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// One line with its time of day, after a heading when its day is not `day`, written as bytes:
-    /// a long run's story is tens of thousands of lines. Journal times are ASCII
-    /// (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by characters.
-    func timeline(_ line: Line, day: inout Substring?, into text: inout [UInt8]) {
-        let time = line.time.utf8
-        let thisDay = Substring(time.prefix(10))
-        if thisDay != day {
-            text.append(ascii: "\n")
-            text.append(text: thisDay)
-            text.append(line: " (UTC)")
-            day = thisDay
+    /// A line's time of day and the spaces after it, after a heading when its day is not `day`.
+    /// Journal times are ASCII (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by
+    /// characters.
+    func stamp(_ time: String, day: inout StoryDay, into text: inout [UInt8]) {
+        var time = time
+        time.withUTF8 { time in
+            let thisDay = UnsafeBufferPointer(rebasing: time.prefix(10))
+            if !day.is(thisDay) {
+                text.append(ascii: "\n")
+                text.append(contentsOf: thisDay)
+                text.append(line: " (UTC)")
+                day.bytes = Array(thisDay)
+            }
+            text += "  "
+            text.append(contentsOf: time.count >= 23 ? UnsafeBufferPointer(rebasing: time[11..<23]) : time)
+            text += "  "
         }
-        text.append(text: "  ")
-        text.append(text: time.count >= 23 ? Substring(time.dropFirst(11).prefix(12)) : Substring(line.time))
-        text.append(text: "  ")
-        text.append(line: line.text)
     }
 
     /// Where the run stands and what to do next.
@@ -290,6 +317,17 @@ struct RunStory {
     }
 
     private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
+}
+
+/// The day of the last heading a story printed: the first ten bytes of a journal time (`2026-11-22`).
+struct StoryDay {
+    var bytes: [UInt8] = []
+
+    func `is`(_ day: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == day.count else { return false }
+        for index in day.indices where bytes[index] != day[index] { return false }
+        return true
+    }
 }
 
 /// Where `RunStory.tell` reads a run's events, in order.

@@ -52,7 +52,15 @@ enum Terminal {
     /// half-way: the write error is ignored (SIGPIPE is ignored too, see `BelayCommand.launch`) and the
     /// saga goes on to its end, recorded in the journal as always.
     static func write(_ text: String, to stream: Stream) {
-        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
-        try? handle.write(contentsOf: Data(text.utf8))
+        try? handle(stream).write(contentsOf: Data(text.utf8))
+    }
+
+    /// `write` for text already in UTF-8 (`log`'s story): no string in between.
+    static func write(bytes: [UInt8], to stream: Stream) {
+        try? handle(stream).write(contentsOf: bytes)
+    }
+
+    private static func handle(_ stream: Stream) -> FileHandle {
+        stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
     }
 }

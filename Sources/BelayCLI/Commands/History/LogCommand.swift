@@ -56,7 +56,7 @@ struct LogCommand: AsyncParsableCommand {
         }
         // Told as it is read, many lines at a time: a long run's events are never all held.
         do {
-            try RunStory.tell(runID: runID, engine: engine) { Terminal.write($0, to: .standardOutput) }
+            try RunStory.tell(runID: runID, engine: engine) { Terminal.write(bytes: $0, to: .standardOutput) }
         } catch {
             throw OperateExit.fail(error)
         }
