@@ -42,7 +42,7 @@ public enum DurationFormat {
     }
 
     public static func format(milliseconds ms: Int64) -> String {
-        if ms < 1000 { return String(ms) + "ms" }  // most steps: built without interpolation
+        if ms < 1000 { return "\(ms)ms" }
         if ms < 60_000 {
             let tenths = (ms + 50) / 100
             return "\(tenths / 10).\(tenths % 10)s"

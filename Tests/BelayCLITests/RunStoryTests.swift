@@ -72,4 +72,23 @@ import Testing
         #expect(told.contains("2026-11-23 (UTC)"), "\(told)")
         #expect(told.contains { $0.hasSuffix("    run attempt 2 of two/b started") }, "\(told)")
     }
+
+    /// Steps in parallel and retried: a success tells its own step's last code, never a stale one.
+    @Test func aSuccessTellsItsStepsLastExitCodeWhateverTheOrder() {
+        var codes = ExitCodes()
+        let a = RunState.StepKey(phase: "p", step: "a"), b = RunState.StepKey(phase: "p", step: "b")
+        let c = RunState.StepKey(phase: "q", step: "c")
+        codes.record(1, for: a)  // a's first attempt fails
+        codes.record(0, for: b)  // b, beside it
+        codes.record(0, for: a)  // a's retry
+        #expect(codes.take(b) == 0)
+        #expect(codes.take(a) == 0)
+        #expect(codes.take(a) == nil)
+        codes.record(3, for: c)
+        codes.record(4, for: a)
+        codes.record(5, for: c)
+        #expect(codes.take(c) == 5)
+        #expect(codes.take(a) == 4)
+        #expect(codes.take(c) == nil)
+    }
 }

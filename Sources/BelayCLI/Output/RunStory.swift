@@ -73,7 +73,7 @@ struct RunStory {
     private struct Teller {
         let story: RunStory
         var state = RunState()
-        var lastExit: [RunState.StepKey: Int32] = [:]
+        var exitCodes = ExitCodes()
         var day = StoryDay()
         /// One event's text, its buffer kept from line to line.
         var line: [UInt8] = []
@@ -81,7 +81,7 @@ struct RunStory {
         mutating func tell(_ event: borrowing JournalEvent, into text: inout [UInt8]) {
             state.apply(event)
             line.removeAll(keepingCapacity: true)
-            guard story.describe(event, after: state, lastExit: &lastExit, into: &line) else { return }
+            guard story.describe(event, after: state, exitCodes: &exitCodes, into: &line) else { return }
             story.stamp(event.time, day: &day, into: &text)
             text.append(contentsOf: line)
             text.append(ascii: "\n")
@@ -99,14 +99,14 @@ struct RunStory {
 
     func lines() -> [Line] {
         var state = RunState()
-        var lastExit: [RunState.StepKey: Int32] = [:]
+        var exitCodes = ExitCodes()
         var result: [Line] = []
         result.reserveCapacity(events.count)
         var text: [UInt8] = []
         for index in events.indices {
             state.apply(events[index])  // in place: a copy of the state per event made a long run's log quadratic
             text.removeAll(keepingCapacity: true)
-            guard describe(events[index], after: state, lastExit: &lastExit, into: &text) else { continue }
+            guard describe(events[index], after: state, exitCodes: &exitCodes, into: &text) else { continue }
             let event = events[index]
             result.append(Line(index: index, seq: event.seq, time: event.time, text: String(decoding: text, as: UTF8.self)))
         }
@@ -114,14 +114,13 @@ struct RunStory {
     }
 
     /// Writes the text of `event`'s line (without its time or a newline), or returns false when
-    /// the event tells none. `after` is the state with the event applied; `lastExit` keeps each
-    /// step's last exit code until its success tells it.
+    /// the event tells none. `after` is the state with the event applied.
     ///
     /// Written as bytes, not as interpolated strings: `log` tells every event of a run, and the
     /// strings cost more than reading the journal. The events a long run has most of (a step
     /// started, succeeded or compensated) are written piece by piece; the rest as one string.
     private func describe(
-        _ event: JournalEvent, after: RunState, lastExit: inout [RunState.StepKey: Int32],
+        _ event: JournalEvent, after: RunState, exitCodes: inout ExitCodes,
         into text: inout [UInt8]
     ) -> Bool {
         let key = event.phase.flatMap { phase in event.step.map { RunState.StepKey(phase: phase, step: $0) } }
@@ -134,8 +133,7 @@ struct RunStory {
             text.append(step: key)
             text += " started"
         case .stepSucceeded:
-            // Only a success tells its exit code; taken out then, the map holds the steps under way.
-            let exit = key.flatMap { lastExit.removeValue(forKey: $0) }
+            let exit = key.flatMap { exitCodes.take($0) }
             let attempts = key.flatMap { after.step($0)?.attempts } ?? 1
             text += "  ✓ "
             text.append(step: key)
@@ -163,7 +161,7 @@ struct RunStory {
             guard (event.attempt ?? 1) > 1 || event.action == .verify else { return false }
             text.append(text: "    \(what) attempt \(event.attempt ?? 1) of \(step) started")
         case .attemptFinished:
-            if let key, let code = event.exitCode { lastExit[key] = code }
+            if let key, let code = event.exitCode { exitCodes.record(code, for: key) }
             guard let error = event.error else { return false }
             let what = event.action == .compensate ? "compensation" : (event.action?.rawValue ?? "action")
             text.append(text: "    \(what) attempt \(event.attempt ?? 1) of \(step) failed\(ms(event.durationMs)): \(shown(error))\(logNote)")
@@ -317,6 +315,30 @@ struct RunStory {
     }
 
     private func short(_ commit: String?) -> String { String((commit ?? "").prefix(10)) }
+}
+
+/// Each step's exit code from its last attempt, until its success tells it (only a success tells
+/// its code; taken out then, the codes kept are those of the steps under way). A success mostly
+/// follows its attempt at once, so the last code is kept apart from the others: a story of 10,000
+/// steps hashed a step's key twice for each.
+struct ExitCodes {
+    private var last: (key: RunState.StepKey, code: Int32)?
+    private var others: [RunState.StepKey: Int32] = [:]
+
+    mutating func record(_ code: Int32, for key: RunState.StepKey) {
+        if let last, last.key != key { others[last.key] = last.code }
+        if !others.isEmpty { others.removeValue(forKey: key) }
+        last = (key, code)
+    }
+
+    /// The step's last code, no longer kept.
+    mutating func take(_ key: RunState.StepKey) -> Int32? {
+        if let last, last.key == key {
+            self.last = nil
+            return last.code
+        }
+        return others.removeValue(forKey: key)
+    }
 }
 
 /// The day of the last heading a story printed: the first ten bytes of a journal time (`2026-11-22`).
