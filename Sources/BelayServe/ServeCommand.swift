@@ -65,7 +65,7 @@ public struct ServeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let application = try ServeApplication(
-            workspaces: try Self.checked(workspaces.isEmpty ? [FileManager.default.currentDirectoryPath] : workspaces),
+            workspaces: Self.checked(workspaces.isEmpty ? [FileManager.default.currentDirectoryPath] : workspaces),
             belay: Self.belayBinary(), token: try token(), host: try host(), port: port)
         if routes {
             for route in application.routes { ServeLog.say(route) }
@@ -90,8 +90,8 @@ public struct ServeCommand: AsyncParsableCommand {
         return token
     }
 
-    static func checked(_ paths: [String]) throws -> [URL] {
-        try paths.map { path in
+    static func checked(_ paths: [String]) -> [URL] {
+        paths.map { path in
             let url = URL(fileURLWithPath: path).standardizedFileURL
             var folder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &folder), folder.boolValue else {
