@@ -44,6 +44,7 @@ struct RunStory {
         let story = RunStory(runID: runID, workspace: workspace, state: RunState(), events: [])
         var teller = Teller(story: story)
         var held: [UInt8]? = []
+        held!.reserveCapacity(min(heldLimit, 1 << 20))  // grown from empty by doubling, it was copied twenty times
         try source.forEachEvent { event in
             // Past the limit only the state is needed from this read: the story is told again.
             guard held != nil else { return teller.state.apply(event) }
@@ -279,19 +280,22 @@ struct RunStory {
     /// Journal times are ASCII (`2026-11-22T00:22:42.017Z`), so they are cut by bytes, not by
     /// characters.
     func stamp(_ time: String, day: inout StoryDay, into text: inout [UInt8]) {
-        var time = time
-        time.withUTF8 { time in
-            let thisDay = UnsafeBufferPointer(rebasing: time.prefix(10))
-            if !day.is(thisDay) {
-                text.append(ascii: "\n")
-                text.append(contentsOf: thisDay)
-                text.append(line: " (UTC)")
-                day.bytes = Array(thisDay)
-            }
-            text += "  "
-            text.append(contentsOf: time.count >= 23 ? UnsafeBufferPointer(rebasing: time[11..<23]) : time)
-            text += "  "
+        // Read in place: a copy of the string to reach its bytes cost a retain and a release.
+        let stamped: Void? = time.utf8.withContiguousStorageIfAvailable { stamp($0, day: &day, into: &text) }
+        if stamped == nil { Array(time.utf8).withUnsafeBufferPointer { stamp($0, day: &day, into: &text) } }
+    }
+
+    private func stamp(_ time: UnsafeBufferPointer<UInt8>, day: inout StoryDay, into text: inout [UInt8]) {
+        let thisDay = UnsafeBufferPointer(rebasing: time.prefix(10))
+        if !day.is(thisDay) {
+            text.append(ascii: "\n")
+            text.append(contentsOf: thisDay)
+            text.append(line: " (UTC)")
+            day.bytes = Array(thisDay)
         }
+        text += "  "
+        text.append(contentsOf: time.count >= 23 ? UnsafeBufferPointer(rebasing: time[11..<23]) : time)
+        text += "  "
     }
 
     /// Where the run stands and what to do next.
