@@ -76,13 +76,19 @@ struct RunStory {
         var state = RunState()
         var exitCodes = ExitCodes()
         var day = StoryDay()
-        /// One event's text, its buffer kept from line to line.
+        /// The last event's text, its buffer kept from line to line.
         var line: [UInt8] = []
 
-        mutating func tell(_ event: borrowing JournalEvent, into text: inout [UInt8]) {
+        /// Applies `event` and writes its text into `line`; false when it tells none.
+        mutating func describe(_ event: borrowing JournalEvent) -> Bool {
             state.apply(event)
             line.removeAll(keepingCapacity: true)
-            guard story.describe(event, after: state, exitCodes: &exitCodes, into: &line) else { return }
+            return story.describe(event, after: state, exitCodes: &exitCodes, into: &line)
+        }
+
+        /// `describe`, then the line with its time, after a day heading when the day changed.
+        mutating func tell(_ event: borrowing JournalEvent, into text: inout [UInt8]) {
+            guard describe(event) else { return }
             story.stamp(event.time, day: &day, into: &text)
             text.append(contentsOf: line)
             text.append(ascii: "\n")
@@ -99,17 +105,12 @@ struct RunStory {
     }
 
     func lines() -> [Line] {
-        var state = RunState()
-        var exitCodes = ExitCodes()
+        var teller = Teller(story: self)
         var result: [Line] = []
         result.reserveCapacity(events.count)
-        var text: [UInt8] = []
-        for index in events.indices {
-            state.apply(events[index])  // in place: a copy of the state per event made a long run's log quadratic
-            text.removeAll(keepingCapacity: true)
-            guard describe(events[index], after: state, exitCodes: &exitCodes, into: &text) else { continue }
-            let event = events[index]
-            result.append(Line(index: index, seq: event.seq, time: event.time, text: String(decoding: text, as: UTF8.self)))
+        for index in events.indices where teller.describe(events[index]) {
+            let text = String(decoding: teller.line, as: UTF8.self)
+            result.append(Line(index: index, seq: events[index].seq, time: events[index].time, text: text))
         }
         return result
     }
@@ -139,7 +140,7 @@ struct RunStory {
             text += "  ✓ "
             text.append(step: key)
             text += " succeeded"
-            text.append(duration: event.durationMs)
+            text.append(text: ms(event.durationMs))
             if attempts > 1 { text.append(text: " after \(attempts) attempts") }
             if let exit { text += ", exit code "; text.append(text: String(exit)) }
             if let note = event.note { text.append(text: " (\(shown(note)))") }
@@ -154,7 +155,7 @@ struct RunStory {
             text += "  ↺ "
             text.append(step: key)
             text += " compensated"
-            text.append(duration: event.durationMs)
+            text.append(text: ms(event.durationMs))
         case .processStarted:
             return false
         case .attemptStarted:
@@ -287,7 +288,7 @@ struct RunStory {
 
     private func stamp(_ time: UnsafeBufferPointer<UInt8>, day: inout StoryDay, into text: inout [UInt8]) {
         let thisDay = UnsafeBufferPointer(rebasing: time.prefix(10))
-        if !day.is(thisDay) {
+        if !day.matches(thisDay) {
             text.append(ascii: "\n")
             text.append(contentsOf: thisDay)
             text.append(line: " (UTC)")
@@ -349,7 +350,7 @@ struct ExitCodes {
 struct StoryDay {
     var bytes: [UInt8] = []
 
-    func `is`(_ day: UnsafeBufferPointer<UInt8>) -> Bool {
+    func matches(_ day: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == day.count else { return false }
         for index in day.indices where bytes[index] != day[index] { return false }
         return true

@@ -1,5 +1,4 @@
 import Belay
-import BelaySupport
 
 /// Text built as UTF-8 bytes, for output of tens of thousands of lines (`status`, `log`): one
 /// buffer and a copy per piece, where a string per line and `+= piece.utf8` (a byte at a time for a
@@ -23,18 +22,11 @@ extension Array<UInt8> {
         piece.withUTF8Buffer { text.append(contentsOf: $0) }
     }
 
-    /// A step as `phase/step`, or nothing without one.
+    /// A step as `StepKey.description` writes it (`phase/step`), or nothing without one.
     mutating func append(step key: RunState.StepKey?) {
         guard let key else { return }
         append(text: key.phase)
         append(ascii: "/")
         append(text: key.step)
-    }
-
-    /// ` in 2ms`, or nothing without a duration.
-    mutating func append(duration ms: Int64?) {
-        guard let ms else { return }
-        self += " in "
-        append(text: DurationFormat.format(milliseconds: ms))
     }
 }
