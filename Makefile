@@ -87,10 +87,12 @@ demo: cli
 
 ## bench: speed measured side by side with a reference in the same run (release build).
 ## The `belay` timed is the one `make install` ships (release, Swift runtime linked in); the
-## benchmark drivers come from the ordinary release build.
+## benchmark drivers, and the `belay` and `belay-serve` of the serve benchmark, come from the
+## ordinary release build.
 bench: deps static
 	$(SWIFT) build -c release $(BUILD_FLAGS)
-	@BUILD_FLAGS="$(BUILD_FLAGS)" BELAY="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
+	@BUILD_FLAGS="$(BUILD_FLAGS)" BELAY="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/belay" \
+	  SERVE_BELAY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/belay" bash Benchmarks/run.sh
 
 ## docs: the Belay library's documentation (DocC), written to .build/docs.
 docs: deps

@@ -37,7 +37,8 @@ fi
 # -- second on one live run, latency p50/p99. Skip with SERVE_BENCH=0.
 if [ "${SERVE_BENCH:-1}" != 0 ]; then
   echo "== serve/load.sh"
-  bash "$here/serve/load.sh" || status=1
+  # `belay serve` runs the `belay-serve` beside `belay`: make bench passes the release build's.
+  BELAY="${SERVE_BELAY:-$BELAY}" bash "$here/serve/load.sh" || status=1
   echo
 fi
 # Every figure with a target, as each script judged it against its reference in the same run.

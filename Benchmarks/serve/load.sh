@@ -24,9 +24,13 @@ mkdir -p "$work/ws"
 echo "s3cret-bench-token" > "$work/token"
 "$BELAY" serve --workspace "$work/ws" --port 0 --token-file "$work/token" > "$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 1 300); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
-base="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1)"
-[ -n "$base" ] || { cat "$work/serve.log"; exit 1; }
+for _ in $(seq 1 300); do
+  grep -q "listening on" "$work/serve.log" && break
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.1
+done
+base="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1 || true)"
+[ -n "$base" ] || { echo "belay serve did not start:"; cat "$work/serve.log"; exit 1; }
 curl -sf -X POST -H "Authorization: Bearer s3cret-bench-token" -d '{"playbook":"playbook.yml","run_id":"load"}' \
   "$base/api/runs" > /dev/null
 echo "belay serve ($base), one run of 60 steps; $FOLLOWERS followers, $RATE status reads/s for ${SECONDS_LOAD}s:"
