@@ -54,22 +54,28 @@ release:
 STATIC_SCRATCH     ?= .build-static
 STATIC_CONFIG      ?= release
 STATIC_BUILD_FLAGS ?= --scratch-path $(STATIC_SCRATCH)
-STATIC_FLAGS        = -c $(STATIC_CONFIG) --static-swift-stdlib -Xlinker --no-export-dynamic $(STATIC_BUILD_FLAGS) --product belay
+STATIC_FLAGS        = -c $(STATIC_CONFIG) --static-swift-stdlib -Xlinker --no-export-dynamic $(STATIC_BUILD_FLAGS)
 static:
-	$(SWIFT) build $(STATIC_FLAGS)
+	$(SWIFT) build $(STATIC_FLAGS) --product belay
 
-## install: `make install PREFIX=/usr/local` copies the static build to $(PREFIX)/bin/belay, then
-## checks it: no Swift runtime library among what it links, and it runs from an empty environment.
+## install: `make install PREFIX=/usr/local` copies the static build to $(PREFIX)/bin: `belay`, and
+## `belay-serve` beside it (linked the same way), which `belay serve` runs from `belay`'s folder.
+## Then checks them: no Swift runtime library among what they link, and both start from an empty
+## environment.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 install: static
-	@bin="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/belay"; \
-	install -d "$(DESTDIR)$(PREFIX)/bin" && install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/belay" && \
-	if ldd "$(DESTDIR)$(PREFIX)/bin/belay" | grep -q 'libswift\|libFoundation\|libdispatch'; then \
-	  echo "install: $(DESTDIR)$(PREFIX)/bin/belay links a Swift runtime library:"; ldd "$(DESTDIR)$(PREFIX)/bin/belay"; exit 1; \
-	fi && \
-	env -i PATH=/usr/bin:/bin "$(DESTDIR)$(PREFIX)/bin/belay" --version >/dev/null && \
-	echo "installed $(DESTDIR)$(PREFIX)/bin/belay ($$(env -i PATH=/usr/bin:/bin "$(DESTDIR)$(PREFIX)/bin/belay" --version))"
+	$(SWIFT) build $(STATIC_FLAGS) --product belay-serve
+	@from="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)"; to="$(DESTDIR)$(PREFIX)/bin"; \
+	install -d "$$to" || exit 1; \
+	for program in belay belay-serve; do \
+	  install -m 0755 "$$from/$$program" "$$to/$$program" || exit 1; \
+	  if ldd "$$to/$$program" | grep -q 'libswift\|libFoundation\|libdispatch'; then \
+	    echo "install: $$to/$$program links a Swift runtime library:"; ldd "$$to/$$program"; exit 1; \
+	  fi; \
+	done; \
+	env -i PATH=/usr/bin:/bin "$$to/belay" serve --help >/dev/null && \
+	echo "installed $$to/belay and $$to/belay-serve ($$(env -i PATH=/usr/bin:/bin "$$to/belay" --version))"
 
 ## test: every unit and end-to-end test (the end-to-end ones drive the built `belay` and
 ## `belay-serve` binaries). First `make install` into .build-static/test-install, from a static

@@ -13,12 +13,16 @@ final class ServeFixture: @unchecked Sendable {
 
     struct ServeFailed: Error, CustomStringConvertible { var description: String }
 
-    init(_ fixture: RunFixture, extra: [String] = []) throws {
+    /// `launcher` starts `belay` with the arguments it is given; by default, the build's own.
+    init(
+        _ fixture: RunFixture, extra: [String] = [],
+        launcher: ((RunFixture, [String]) throws -> (process: Process, output: URL))? = nil
+    ) throws {
         self.fixture = fixture
         let tokenFile = fixture.root.appendingPathComponent("serve-token")
         try "\(token)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
-        (process, log) = try fixture.startBelay(
-            ["serve", "--workspace", fixture.workspace.path, "--port", "0", "--token-file", tokenFile.path] + extra)
+        let arguments = ["serve", "--workspace", fixture.workspace.path, "--port", "0", "--token-file", tokenFile.path] + extra
+        (process, log) = try launcher?(fixture, arguments) ?? fixture.startBelay(arguments)
         let prefix = "listening on http://127.0.0.1:"
         guard eventually(60, { self.output.contains(prefix) || !self.process.isRunning }),
               let range = output.range(of: prefix),
