@@ -55,7 +55,7 @@ STATIC_SCRATCH     ?= .build-static
 STATIC_CONFIG      ?= release
 STATIC_BUILD_FLAGS ?= --scratch-path $(STATIC_SCRATCH)
 STATIC_FLAGS        = -c $(STATIC_CONFIG) --static-swift-stdlib -Xlinker --no-export-dynamic $(STATIC_BUILD_FLAGS)
-static:
+static: deps
 	$(SWIFT) build $(STATIC_FLAGS) --product belay
 
 ## install: `make install PREFIX=/usr/local` copies the static build to $(PREFIX)/bin: `belay`, and
