@@ -5,12 +5,15 @@ extension RunFixture {
     /// Starts `belay <arguments>` in the background (stdout and stderr to one file under the root),
     /// for tests that watch a run while it goes.
     func startBelay(_ arguments: [String], environment: [String: String] = [:]) throws -> (process: Process, output: URL) {
+        try start(belayBinary, arguments, environment: environment.merging(["TRACE": trace.path]) { given, _ in given })
+    }
+
+    /// Starts `executable <arguments>` in the background, as `startBelay` does.
+    func start(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (process: Process, output: URL) {
         let out = root.appendingPathComponent("live-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
-        let process = try Tool.start(
-            belayBinary, arguments, in: root, environment: environment.merging(["TRACE": trace.path]) { given, _ in given },
-            stdout: handle, stderr: handle)
+        let process = try Tool.start(executable, arguments, in: root, environment: environment, stdout: handle, stderr: handle)
         return (process, out)
     }
 

@@ -108,7 +108,8 @@ struct RunStory {
         var teller = Teller(story: self)
         var result: [Line] = []
         result.reserveCapacity(events.count)
-        for index in events.indices where teller.describe(events[index]) {
+        for index in events.indices {
+            guard teller.describe(events[index]) else { continue }
             let text = String(decoding: teller.line, as: UTF8.self)
             result.append(Line(index: index, seq: events[index].seq, time: events[index].time, text: text))
         }
